@@ -1,0 +1,1 @@
+"""Lorebot's platform-neutral core: retrieval, memory, generation and citations over Redis."""

@@ -1,0 +1,110 @@
+"""Lorebot's core: a platform-neutral question in, a cited Answer out.
+
+Every adapter (CLI, Slack, Discord) holds one Lorebot and calls `answer`. All state is in Redis,
+so any number of processes can serve the same team.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot.access import visible_sources
+from bot.answers import AnswerLog
+from bot.citations import cite
+from bot.connection import connect
+from bot.embedder import CachedEmbedder, build_embedder
+from bot.extractive import extractive_answer
+from bot.generation import Generator, ModelUnavailable
+from bot.index import Indexes, open_indexes
+from bot.memory import Memory
+from bot.prompt import build_messages
+from bot.retrieval import RetrievalConfig, Retriever
+from bot.settings import Settings
+from bot.types import Answer, Question
+
+log = logging.getLogger(__name__)
+OnText = Callable[[str], Awaitable[None]]
+MAX_QUESTION_CHARS = 4000
+
+NO_SOURCES = (
+    "No document source is linked to this channel yet, so I have nothing to answer from. "
+    "An admin can link one with `/lore link SOURCE` (Slack), `/link` (Discord) or "
+    "`lorebot sources link SOURCE {scope}`."
+)
+NOT_FOUND = "I could not find anything about that in the documents this channel can see."
+EMPTY = "Ask me a question about your documents, for example: “How do I set up the Slack app?”"
+REDIS_DOWN = "I can't reach my document store (Redis) right now. Please try again in a minute."
+
+
+class Lorebot:
+    def __init__(self, settings: Settings, redis: Redis, embedder: CachedEmbedder, indexes: Indexes):
+        self.settings = settings
+        self.redis = redis
+        self.embedder = embedder
+        self.indexes = indexes
+        self.retriever = Retriever(indexes, embedder, RetrievalConfig(candidates=settings.candidates))
+        self.memory = Memory(redis, settings.key_prefix, settings.memory_turns,
+                             int(settings.memory_ttl_days * 86400))
+        self.answers = AnswerLog(redis, settings.key_prefix)
+        self.generator = Generator(settings) if settings.generative else None
+
+    @classmethod
+    async def open(cls, settings: Settings, redis: Redis | None = None) -> Lorebot:
+        redis = redis or await connect(settings)
+        embedder = CachedEmbedder(build_embedder(settings), redis, settings.key_prefix)
+        if not embedder.dims:  # a remote model: ask it
+            await embedder.prepare()
+        indexes = await open_indexes(redis, settings.key_prefix, embedder.model_id, embedder.dims)
+        return cls(settings, redis, embedder, indexes)
+
+    async def close(self) -> None:
+        if self.generator:
+            await self.generator.close()
+        await self.redis.aclose()
+
+    def indexer(self):
+        from ingest.sync import Indexer  # ingest depends on the core, not the other way round
+
+        return Indexer(self.redis, self.indexes, self.embedder, self.settings.chunk_tokens or None)
+
+    async def answer(self, q: Question, on_text: OnText | None = None) -> Answer:
+        question = " ".join(q.text.split())[:MAX_QUESTION_CHARS]
+        if not question:
+            return Answer(EMPTY, mode="notice", error="empty_question")
+        try:
+            answer = await self._answer(q, question, on_text)
+            if answer.mode != "notice":
+                await self.memory.add(q.conversation, question, answer.text)
+            answer_id = await self.answers.record(q, answer)
+        except RedisError as exc:
+            log.warning("redis unavailable while answering: %s", type(exc).__name__)
+            return Answer(REDIS_DOWN, mode="notice", error="redis_unavailable")
+        return dataclasses.replace(answer, id=answer_id)
+
+    async def _answer(self, q: Question, question: str, on_text: OnText | None) -> Answer:
+        sources = await visible_sources(self.redis, self.settings, q)
+        if sources == []:
+            return Answer(NO_SOURCES.format(scope=q.scope), mode="notice", error="no_sources")
+        history = await self.memory.recent(q.conversation)
+        previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+        passages = await self.retriever.search(question, sources, self.settings.top_k, context=previous)
+        if not passages:
+            return Answer(NOT_FOUND, mode="notice", error="not_found")
+        if self.generator is None:
+            return extractive_answer(question, passages)
+        try:
+            text = await self.generator.generate(build_messages(question, passages, history), on_text)
+        except ModelUnavailable as exc:
+            fallback = extractive_answer(question, passages, intro=f"I couldn't generate an answer: {exc}. "
+                                         "Here are the most relevant passages instead:")
+            return dataclasses.replace(fallback, error="model_unavailable")
+        text, citations = cite(text, passages)
+        return Answer(text=text, citations=citations, mode="generative")
+
+    async def forget(self, q: Question) -> bool:
+        return await self.memory.forget(q.conversation)

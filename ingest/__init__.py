@@ -1,0 +1,1 @@
+"""Turning exports (folders and zips of Confluence, Google Drive, Markdown, HTML) into indexed chunks."""
