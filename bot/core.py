@@ -22,6 +22,7 @@ from bot.extractive import extractive_answer
 from bot.generation import Generator, ModelUnavailable
 from bot.index import Indexes, open_indexes
 from bot.memory import Memory
+from bot.models import serving_spec
 from bot.prompt import build_messages
 from bot.retrieval import RetrievalConfig, Retriever
 from bot.settings import Settings
@@ -52,25 +53,33 @@ class Lorebot:
                              int(settings.memory_ttl_days * 86400))
         self.answers = AnswerLog(redis, settings.key_prefix)
         self.generator = Generator(settings) if settings.generative else None
+        self._ingest_model: tuple[CachedEmbedder, Indexes] | None = None
 
     @classmethod
     async def open(cls, settings: Settings, redis: Redis | None = None) -> Lorebot:
+        """Questions are embedded with the model whose index is complete (bot.models); the indexer
+        always writes with the configured one, so a model change migrates without a gap."""
         redis = redis or await connect(settings)
-        embedder = CachedEmbedder(build_embedder(settings), redis, settings.key_prefix)
-        if not embedder.dims:  # a remote model: ask it
-            await embedder.prepare()
-        indexes = await open_indexes(redis, settings.key_prefix, embedder.model_id, embedder.dims)
-        return cls(settings, redis, embedder, indexes)
+        spec = await serving_spec(redis, settings)
+        embedder, indexes = await _model(settings.model_copy(update={"embeddings": spec}), redis)
+        bot = cls(settings, redis, embedder, indexes)
+        if spec != settings.embeddings:
+            bot._ingest_model = await _model(settings, redis)
+        return bot
 
     async def close(self) -> None:
         if self.generator:
             await self.generator.close()
+        await self.embedder.close()
+        if self._ingest_model:
+            await self._ingest_model[0].close()
         await self.redis.aclose()
 
     def indexer(self):
         from ingest.sync import Indexer  # ingest depends on the core, not the other way round
 
-        return Indexer(self.redis, self.indexes, self.embedder, self.settings.chunk_tokens or None)
+        embedder, indexes = self._ingest_model or (self.embedder, self.indexes)
+        return Indexer(self.redis, indexes, embedder, self.settings.embeddings, self.settings.chunk_tokens or None)
 
     async def answer(self, q: Question, on_text: OnText | None = None) -> Answer:
         question = " ".join(q.text.split())[:MAX_QUESTION_CHARS]
@@ -108,3 +117,10 @@ class Lorebot:
 
     async def forget(self, q: Question) -> bool:
         return await self.memory.forget(q.conversation)
+
+
+async def _model(settings: Settings, redis: Redis) -> tuple[CachedEmbedder, Indexes]:
+    embedder = CachedEmbedder(build_embedder(settings), redis, settings.key_prefix)
+    if not embedder.dims:  # a remote model: ask it
+        await embedder.prepare()
+    return embedder, await open_indexes(redis, settings.key_prefix, embedder.model_id, embedder.dims)

@@ -34,6 +34,9 @@ class Embedder(ABC):
     async def prepare(self) -> None:
         """Load the model or probe the endpoint (dims); idempotent."""
 
+    async def close(self) -> None:
+        """Release clients; the embedder is not used afterwards."""
+
     async def embed_query(self, text: str) -> np.ndarray:
         return (await self._encode([text]))[0]
 
@@ -127,6 +130,9 @@ class OpenAIEmbedder(Embedder):
         if not self.dims:
             self.dims = int((await self._request(["dimension probe"])).shape[1])
 
+    async def close(self) -> None:
+        await self._client.close()
+
     def count_tokens(self, text: str) -> int:
         # No tokenizer for an arbitrary remote model: ~4 characters a token is the usual bound.
         return max(1, len(text) // 4 + 1)
@@ -165,6 +171,9 @@ class CachedEmbedder(Embedder):
 
     async def prepare(self) -> None:
         await self.inner.prepare()
+
+    async def close(self) -> None:
+        await self.inner.close()
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)

@@ -7,7 +7,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bot.access import sources_key
 from bot.core import Lorebot
 from bot.settings import Settings
 from ingest.sync import SyncReport
@@ -31,8 +30,6 @@ async def run_sync(settings: Settings, source: str, path: Path, kind: str | None
 
                 console.print(f"reading {path} …")
                 report = await indexer.sync(source, path, kind, progress)
-        if report.ok:
-            await bot.redis.sadd(sources_key(settings.key_prefix), source)
         return report
     finally:
         await bot.close()

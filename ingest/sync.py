@@ -21,6 +21,7 @@ from redisvl.query.filter import Tag
 
 from bot.embedder import CachedEmbedder
 from bot.index import Indexes, doc_tag
+from bot.models import mark_synced
 from ingest.chunker import Chunk, Chunker
 from ingest.documents import Document, Failure
 from ingest.export import Export, ExportError
@@ -28,6 +29,8 @@ from ingest.readers import read_export
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 BATCH_CHUNKS = 256
+DOCS_PER_CHUNKING = 16
+DEFAULT_CHUNK_TOKENS = 512  # large-window remote models: passages this size retrieve better than whole pages
 
 
 @dataclass
@@ -82,11 +85,13 @@ def _read_all(location: Path, kind: str | None) -> tuple[list[Document], list[Fa
 
 
 class Indexer:
-    def __init__(self, redis: Redis, indexes: Indexes, embedder: CachedEmbedder, max_tokens: int | None = None):
+    def __init__(self, redis: Redis, indexes: Indexes, embedder: CachedEmbedder, spec: str,
+                 max_tokens: int | None = None):
         self.redis = redis
+        self.spec = spec  # the LOREBOT_EMBEDDINGS value this index is built with
         self.indexes = indexes
         self.embedder = embedder
-        window = embedder.max_tokens if not max_tokens else min(max_tokens, embedder.max_tokens)
+        window = min(max_tokens or DEFAULT_CHUNK_TOKENS, embedder.max_tokens)
         self.chunker = Chunker(embedder.count_tokens, window)
 
     async def existing(self, source: str) -> dict[str, dict[str, str]]:
@@ -135,42 +140,59 @@ class Indexer:
                 await self.delete_document(source, doc_id, int(rec.get("chunks") or 0))
                 report.deleted += 1
         report.chunks_embedded = self.embedder.encoded - encoded_before
+        await mark_synced(self.redis, self.indexes.keys.prefix, self.indexes.keys.model_id, self.spec, source)
         report.seconds = time.perf_counter() - started
         return report
 
     async def _write(self, source: str, todo: list[Document], existing: dict[str, dict[str, str]],
                      report: SyncReport, progress: Progress | None) -> None:
-        total = len(todo)
-        batch: list[tuple[Document, list[Chunk]]] = []
-        size = 0
-        done = 0
-        for doc in todo:
-            chunks = await asyncio.to_thread(self.chunker.chunk, doc.title, doc.text)
-            batch.append((doc, chunks))
-            size += len(chunks)
-            if size >= BATCH_CHUNKS:
-                done += await self._flush(source, batch, existing, report)
-                batch, size = [], 0
-                if progress:
-                    progress("embed", done, total)
-        done += await self._flush(source, batch, existing, report)
-        if progress:
-            progress("embed", done, total)
+        """Chunk, embed and store, overlapped: the next batch is chunked and the previous one written
+        while the model encodes, so the pipeline runs at the embedder's own speed."""
+        Batch = list[tuple[Document, list[Chunk]]]
+        queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=2)
 
-    async def _flush(self, source: str, batch: list[tuple[Document, list[Chunk]]],
-                     existing: dict[str, dict[str, str]], report: SyncReport) -> int:
-        if not batch:
-            return 0
-        texts = [c.embed_text for _, chunks in batch for c in chunks]
-        vectors = await self.embedder.embed_documents(texts)
+        def chunk_all(docs: list[Document]) -> Batch:
+            return [(d, self.chunker.chunk(d.title, d.text)) for d in docs]
+
+        async def produce() -> None:
+            try:
+                batch: Batch = []
+                for i in range(0, len(todo), DOCS_PER_CHUNKING):
+                    batch += await asyncio.to_thread(chunk_all, todo[i : i + DOCS_PER_CHUNKING])
+                    if sum(len(c) for _, c in batch) >= BATCH_CHUNKS:
+                        await queue.put(batch)
+                        batch = []
+                await queue.put(batch)
+            finally:
+                await queue.put(None)  # also on failure: the consumer stops, `await producer` raises
+
+        producer = asyncio.create_task(produce())
+        writing: asyncio.Task[None] | None = None
+        done = 0
+        try:
+            while (batch := await queue.get()) is not None:
+                texts = [c.embed_text for _, chunks in batch for c in chunks]
+                vectors = await self.embedder.embed_documents(texts)
+                if writing:
+                    await writing
+                writing = asyncio.create_task(self._store(source, batch, vectors, existing, report))
+                done += len(batch)
+                if progress:
+                    progress("embed", done, len(todo))
+            if writing:
+                await writing
+            await producer
+        finally:
+            producer.cancel()
+
+    async def _store(self, source: str, batch: list[tuple[Document, list[Chunk]]], vectors: np.ndarray,
+                     existing: dict[str, dict[str, str]], report: SyncReport) -> None:
         i = 0
         for doc, chunks in batch:
-            vecs = vectors[i : i + len(chunks)]
-            i += len(chunks)
             old = int(existing.get(doc.doc_id, {}).get("chunks") or 0)
-            await self._swap(source, doc, chunks, vecs, old)
+            await self._swap(source, doc, chunks, vectors[i : i + len(chunks)], old)
+            i += len(chunks)
             report.chunks_written += len(chunks)
-        return len(batch)
 
     async def _swap(self, source: str, doc: Document, chunks: list[Chunk], vecs: np.ndarray, old: int) -> None:
         keys = self.indexes.keys

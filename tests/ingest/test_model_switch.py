@@ -1,0 +1,51 @@
+"""Changing the embedding model re-embeds into a new index and switches questions over only when
+every source is complete."""
+
+from __future__ import annotations
+
+from bot.access import links_key
+from bot.core import Lorebot
+from bot.types import Question
+
+
+def env(fake_openai, model: str) -> dict[str, str]:
+    return {"LOREBOT_EMBEDDINGS": f"openai:{model}", "OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-x1234"}
+
+
+async def test_switch_waits_for_every_source(make_settings, fake_openai, tmp_path):
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "p.md").write_text(f"# Page {name}\n\nText about {name} things.\n")
+
+    old = await Lorebot.open(make_settings(**env(fake_openai, "model-a")))
+    for name in ("one", "two"):
+        assert (await old.indexer().sync(name, tmp_path / name)).added == 1
+    assert old.indexes.keys.model_id == "openai-model-a"
+    await old.close()
+
+    new_settings = make_settings(**env(fake_openai, "model-b"))
+    bot = await Lorebot.open(new_settings)
+    try:
+        assert bot.indexes.keys.model_id == "openai-model-a"  # still answering from the complete index
+        report = await bot.indexer().sync("one", tmp_path / "one")
+        assert report.added == 1 and report.chunks_embedded == 1  # a new index: everything embedded again
+    finally:
+        await bot.close()
+
+    half = await Lorebot.open(new_settings)
+    try:
+        assert half.indexes.keys.model_id == "openai-model-a"  # "two" is not synced with model-b yet
+        await half.indexer().sync("two", tmp_path / "two")
+    finally:
+        await half.close()
+
+    done = await Lorebot.open(new_settings)
+    try:
+        assert done.indexes.keys.model_id == "openai-model-b"
+        await done.redis.sadd(links_key(new_settings.key_prefix, "slack:C1"), "two")
+        answer = await done.answer(Question("slack", "C1", "two things"))
+        assert answer.citations and answer.citations[0].source == "two"
+        sent = [r.json["model"] for r in fake_openai.requests_to("/v1/embeddings")]
+        assert sent[-1] == "model-b"
+    finally:
+        await done.close()
