@@ -5,6 +5,7 @@ in front so identical text is never embedded twice."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import re
 import threading
@@ -54,7 +55,8 @@ def local_model_path(spec: str = "local") -> Path:
 
 _MODELS: dict[Path, object] = {}  # one loaded model per process, however many Lorebots it opens
 _MODELS_LOCK = threading.Lock()
-_ENCODE_LOCK = threading.Lock()  # torch already uses every core: one batch at a time per process
+_ENCODE_LOCK = threading.Lock()
+_COUNTERS = threading.local()  # torch already uses every core: one batch at a time per process
 
 
 class LocalEmbedder(Embedder):
@@ -93,8 +95,16 @@ class LocalEmbedder(Embedder):
         await asyncio.to_thread(self._load)
 
     def count_tokens(self, text: str) -> int:
-        tokenizer = self._load().tokenizer
-        return len(tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
+        # Each thread counts with its own copy of the Rust tokenizer: encode() reconfigures padding and
+        # truncation on the shared one, and a concurrent call would see (and corrupt) that state.
+        per_thread = _COUNTERS.__dict__.setdefault("by_path", {})
+        tok = per_thread.get(self.path)
+        if tok is None:
+            tok = copy.deepcopy(self._load().tokenizer.backend_tokenizer)
+            tok.no_truncation()
+            tok.no_padding()
+            per_thread[self.path] = tok
+        return len(tok.encode(text, add_special_tokens=True).ids)
 
     def _encode_sync(self, texts: list[str]) -> np.ndarray:
         model = self._load()

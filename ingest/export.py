@@ -22,6 +22,7 @@ from typing import BinaryIO
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, per entry
+TOO_LARGE = f"larger than {MAX_FILE_BYTES >> 20} MiB"  # the problem of a file over MAX_FILE_BYTES
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 # What a damaged zip member raises while it is decompressed (bad CRC, truncated or corrupt stream,
 # unsupported method, encrypted).
@@ -137,7 +138,7 @@ class Export:
                 if stat.S_ISLNK(st.st_mode):
                     yield ExportFile(rel, 0, 0.0, "symbolic link: not followed")
                     continue
-                problem = f"larger than {_mib(MAX_FILE_BYTES)}" if st.st_size > MAX_FILE_BYTES else ""
+                problem = TOO_LARGE if st.st_size > MAX_FILE_BYTES else ""
                 yield ExportFile(rel, st.st_size, st.st_mtime, problem)
 
     def _zip_files(self) -> Iterator[ExportFile]:
@@ -163,7 +164,7 @@ class Export:
                 continue
             total += info.file_size
             if info.file_size > MAX_FILE_BYTES:
-                problem = f"larger than {_mib(MAX_FILE_BYTES)}"
+                problem = TOO_LARGE
             elif info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20:
                 problem = f"compression ratio over {MAX_RATIO}: possible zip bomb"
             elif total > MAX_TOTAL_BYTES:
@@ -191,17 +192,13 @@ class _Limited:
         except _EXTRACT_ERRORS as exc:
             raise ExportError(f"cannot extract ({exc})") from None
         if len(data) > self._left:
-            raise ExportError(f"larger than {_mib(self._limit)}")
+            raise ExportError(f"larger than {self._limit >> 20} MiB")
         self._left -= len(data)
         return data
 
 
 def _entry_path(info: zipfile.ZipInfo) -> str:
     return str(PurePosixPath(info.filename.replace("\\", "/")))
-
-
-def _mib(n: int) -> str:
-    return f"{n // (1 << 20)} MiB"
 
 
 def _zip_mtime(info: zipfile.ZipInfo) -> float:

@@ -1,7 +1,8 @@
 """Readers: one per export kind, each turning an Export into Documents and Failures.
 
 The "files" kind reads each file by its extension (FILE_READERS); richer kinds (Confluence HTML and
-XML space exports, Google Drive) register themselves in EXPORT_READERS with a detector.
+XML space exports, Google Drive) are registered in EXPORT_READERS with a detector, at the end of
+this module because they use the helpers above.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import PurePosixPath
 
 from ingest.documents import Document, Failure, ReaderError
 from ingest.export import Export, ExportError
-from ingest.readers import text
+from ingest.readers import gdocs_html, office, pdf, sheets, text
 
 FileReader = Callable[[str, bytes], list[Document]]
 ExportReader = Callable[[Export], Iterator[Document | Failure]]
@@ -22,8 +23,14 @@ FILE_READERS: dict[str, FileReader] = {
     ".md": text.read_markdown,
     ".markdown": text.read_markdown,
     ".txt": text.read_text,
-    ".html": text.read_html,
-    ".htm": text.read_html,
+    ".html": gdocs_html.read_html,  # Google Docs exports recognised, other HTML read as is
+    ".htm": gdocs_html.read_html,
+    ".docx": office.read_docx,
+    ".pptx": office.read_pptx,
+    ".xlsx": sheets.read_xlsx,
+    ".csv": sheets.read_csv,
+    ".tsv": sheets.read_csv,
+    ".pdf": pdf.read_pdf,
 }
 
 # kind -> (detector over the export's file names, reader); checked in order, "files" last.
@@ -39,7 +46,8 @@ def kinds() -> list[str]:
 
 
 def detect_kind(export: Export) -> str:
-    names = export.names()
+    # Files with problems count too: an oversize entities.xml still makes a Confluence XML export.
+    names = {f.path for f in export.files()}
     for kind, (detector, _) in EXPORT_READERS.items():
         if detector(names):
             return kind
@@ -56,36 +64,48 @@ def read_export(export: Export, kind: str | None = None) -> Iterator[Document | 
     yield from EXPORT_READERS[kind][1](export)
 
 
-def read_one(export: Export, path: str, reader: FileReader) -> list[Document] | Failure:
-    """Read one file with `reader`; any problem becomes a Failure naming the file."""
+def read_one(export: Export, path: str, reader: FileReader, occurrence: int = 1) -> list[Document] | Failure:
+    """Read one file with `reader`; any problem becomes a Failure naming the file. A repeated zip
+    entry (`occurrence` 2, 3, ...) is named "path#2": its documents' doc_ids get that suffix too."""
+    suffix = "" if occurrence == 1 else f"#{occurrence}"
+    key = path + suffix
     try:
-        data = export.read(path)
+        data = export.read(path, occurrence)
     except (ExportError, OSError) as exc:
-        return Failure(path, str(exc))
+        return Failure(key, str(exc))
     if not data:
-        return Failure(path, "empty file (0 bytes)")
+        return Failure(key, "empty file (0 bytes)")
     try:
         docs = reader(path, data)
     except ReaderError as exc:
-        return Failure(path, str(exc))
+        return Failure(key, str(exc))
     except Exception as exc:  # a parser library choking on malformed input: report, go on
-        return Failure(path, f"cannot parse ({type(exc).__name__}: {exc})")
-    docs = [d if d.file else dataclasses.replace(d, file=path) for d in docs]
+        return Failure(key, f"cannot parse ({type(exc).__name__}: {exc})")
+    docs = [dataclasses.replace(d, doc_id=d.doc_id + suffix, file=d.file or key) for d in docs]
     if not any(d.text.strip() for d in docs):
-        return Failure(path, "no text content (empty page)")
+        return Failure(key, "no text content (empty page)")
     return [d for d in docs if d.text.strip()]
 
 
 def read_files(export: Export) -> Iterator[Document | Failure]:
     for f in export.files():
         if f.problem:
-            yield Failure(f.path, f.problem)
+            yield Failure(f.key, f.problem)
             continue
         reader = FILE_READERS.get(PurePosixPath(f.path).suffix.lower())
         if reader is None:
             continue  # not a format we index (images, styles): not an error
-        result = read_one(export, f.path, reader)
+        result = read_one(export, f.path, reader, f.occurrence)
         if isinstance(result, Failure):
             yield result
         else:
             yield from result
+
+
+# Imported here, not at the top: these modules use FILE_READERS and read_one defined above.
+from ingest.readers import confluence_html, confluence_xml, gdrive  # noqa: E402
+
+# Order matters: a Confluence export with .docx attachments must not be taken for a Drive export.
+register_kind("confluence-xml", confluence_xml.detect, confluence_xml.read_export)
+register_kind("confluence-html", confluence_html.detect, confluence_html.read_export)
+register_kind("gdrive", gdrive.detect, gdrive.read_export)

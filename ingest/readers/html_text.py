@@ -62,7 +62,9 @@ def _walk(node: Tag, out: list[str], offset: int) -> None:
     for child in node.children:
         if isinstance(child, NavigableString):
             if type(child).__name__ not in {"Comment", "Doctype", "ProcessingInstruction", "Declaration"}:
-                out.append(_WS.sub(" ", str(child)).replace("\n", " "))
+                text = _WS.sub(" ", str(child)).replace("\n", " ")
+                line_start = "".join(out[-4:]).rstrip(" ")
+                out.append(escape_markup(text) if not line_start or line_start.endswith("\n") else text)
         elif isinstance(child, Tag):
             _element(child, out, offset)
 
@@ -163,7 +165,7 @@ def rows_to_text(rows: list[list[str]], header: list[str] | None = None) -> str:
             line = " | ".join(v for v in values if v)
         if line:
             lines.append(line)
-    return "\n".join(lines)
+    return escape_markup("\n".join(lines))
 
 
 def _grid(table: Tag) -> list[tuple[bool, list[str]]]:
