@@ -1,0 +1,121 @@
+"""Builders for the files and exports the reader tests read: real documents made with the same
+libraries users' tools write them with (python-docx, openpyxl, python-pptx), a PDF written by
+hand, and zips written with zipfile."""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+from pptx import Presentation
+from pptx.util import Inches
+
+
+def write_zip(path: Path, entries: list[tuple[str, bytes | str]], compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    """A zip holding `entries` in order (a name may repeat, as in some Drive downloads)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": wanted here
+        with zipfile.ZipFile(path, "w", compression) as z:
+            for name, data in entries:
+                z.writestr(name, data)
+    return path
+
+
+def make_docx(title: str = "Onboarding guide", author: str = "Ada Lovelace") -> bytes:
+    d = docx.Document()
+    d.core_properties.title = title
+    d.core_properties.author = author
+    d.add_heading("Onboarding guide", 0)
+    d.add_paragraph("Welcome to the platform team.")
+    d.add_heading("First week", 1)
+    d.add_paragraph("Request VPN access from the IT desk.")
+    d.add_paragraph("Laptop setup", style="List Bullet")
+    d.add_paragraph("Read the runbook", style="List Bullet")
+    d.add_heading("Contacts", 2)
+    table = d.add_table(rows=3, cols=2)
+    for r, (a, b) in enumerate([("Role", "Person"), ("Manager", "Grace Hopper"), ("Buddy", "Alan Turing")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = a, b
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def make_xlsx() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Budget"
+    sheet.append(["Team", "Quarter", "Amount"])
+    sheet.append(["Platform", "Q1", 12000.0])
+    sheet.append([None, None, None])
+    sheet.append(["Search", "Q2", 9500.5])
+    other = book.create_sheet("Owners")
+    other.append(["Service", "Owner"])
+    other.append(["billing-api", "Grace"])
+    book.create_sheet("Empty")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def make_pptx() -> bytes:
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "Quarterly review"
+    slide.placeholders[1].text = "Revenue grew 12 percent"
+    slide.notes_slide.notes_text_frame.text = "Mention the churn numbers"
+    second = deck.slides.add_slide(deck.slide_layouts[5])
+    second.shapes.title.text = "Headcount"
+    table = second.shapes.add_table(2, 2, Inches(1), Inches(2), Inches(4), Inches(1)).table
+    for r, (a, b) in enumerate([("Team", "People"), ("Platform", "7")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = a, b
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def make_pdf(pages: list[str], title: str = "") -> bytes:
+    """A small valid PDF (Helvetica text, one content stream per page, real xref table)."""
+    n = len(pages)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        ("<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join(f"{4 + 2 * i} 0 R" for i in range(n)), n)).encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for i, text in enumerate(pages):
+        shown = " ".join(f"({_pdf_escape(line)}) Tj T*" for line in text.split("\n"))
+        stream = f"BT /F1 12 Tf 14 TL 72 720 Td {shown} ET".encode("latin-1")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+                       f"/Contents {5 + 2 * i} 0 R >>".encode())
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    info = ""
+    if title:
+        objects.append(f"<< /Title ({_pdf_escape(title)}) >>".encode("latin-1"))
+        info = f" /Info {len(objects)} 0 R"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for k, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (k, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R{info} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def encrypt_pdf(data: bytes, user_password: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _pdf_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
