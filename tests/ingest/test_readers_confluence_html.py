@@ -24,8 +24,12 @@ def real_export(shared_data, tmp_path):
     """The real page as Confluence exported it, in an unpacked export folder (tree per FILE_LISTING)."""
     root = tmp_path / "DATA"
     (root / "styles").mkdir(parents=True)
+    (root / "attachments" / "1086212").mkdir(parents=True)
     shutil.copy(shared_data / "confluence-html-export" / "index.html", root / "index.html")
     (root / "styles" / "site.css").write_text("body {}")
+    # The page links this Word attachment (absent from the snapshot): a stand-in at its path.
+    (root / "attachments" / "1086212" / "1246005.docx").write_bytes(make_docx())
+    (root / "attachments" / "1086212" / "1245974.jpg").write_bytes(b"\xff\xd8\xff\xe0")
     return tmp_path
 
 
@@ -40,6 +44,14 @@ def test_real_page_title_path_metadata_and_id(real_export):
     assert page.modified == "2018-01-11"  # "last modified on 一月 11, 2018"
     assert page.kind == "confluence-page"
     assert page.file == "DATA/index.html"
+
+
+def test_real_page_attachment_is_named_as_the_page_lists_it(real_export):
+    docs = read_all(real_export)[1]
+    assert set(docs) == {"1086212", "attachments/1086212/1246005.docx"}  # the image is not indexed
+    attachment = docs["attachments/1086212/1246005.docx"]
+    assert (attachment.title, attachment.parent_id, attachment.path, attachment.kind) == (
+        "杭州市“十三五”重大建设项目表.docx", "1086212", "数据团队 / 杭州房产", "docx")
 
 
 def test_real_page_body_is_main_content_only(real_export):
