@@ -14,7 +14,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.access import LOCAL_CHANNEL
+from bot.cli_sources import app as sources_app
 from bot.connection import RedisUnavailable
+from bot.evaluation.command import eval_command
 from bot.redis_server import EmbeddedRedisError, stop_embedded_redis
 from bot.settings import Settings, SettingsError, load_settings
 from bot.types import Question
@@ -22,6 +24,8 @@ from bot.types import Question
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Lorebot: answers from your team's documents.")
 redis_app = typer.Typer(no_args_is_help=True, help="The embedded Redis server.")
 app.add_typer(redis_app, name="redis")
+app.command("eval")(eval_command)
+app.add_typer(sources_app, name="sources")
 out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")
@@ -41,9 +45,11 @@ def settings() -> Settings:
 
 def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
     """Run one command's coroutine; known failures become one clear line and exit code 1."""
+    from bot.generation import ModelUnavailable  # imports openai: not for `--help`
+
     try:
         return asyncio.run(coro_fn())  # type: ignore[arg-type]
-    except (RedisUnavailable, EmbeddedRedisError) as exc:
+    except (RedisUnavailable, EmbeddedRedisError, ModelUnavailable, SettingsError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:

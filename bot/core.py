@@ -6,12 +6,16 @@ so any number of processes can serve the same team.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redisvl.exceptions import RedisSearchError
 
 from bot.access import visible_sources
 from bot.answers import AnswerLog
@@ -40,6 +44,7 @@ NO_SOURCES = (
 NOT_FOUND = "I could not find anything about that in the documents this channel can see."
 EMPTY = "Ask me a question about your documents, for example: “How do I set up the Slack app?”"
 REDIS_DOWN = "I can't reach my document store (Redis) right now. Please try again in a minute."
+SEARCH_FAILED = "I couldn't search the documents: {reason}. Please try again in a minute."
 
 
 class Lorebot:
@@ -91,8 +96,11 @@ class Lorebot:
                 await self.memory.add(q.conversation, question, answer.text)
             answer_id = await self.answers.record(q, answer)
         except RedisError as exc:
-            log.warning("redis unavailable while answering: %s", type(exc).__name__)
-            return Answer(REDIS_DOWN, mode="notice", error="redis_unavailable")
+            return _redis_down(exc)
+        except RedisSearchError as exc:  # redisvl wraps the client's errors
+            if not isinstance(exc.__cause__, (RedisConnectionError, RedisTimeoutError)):
+                raise
+            return _redis_down(exc.__cause__)
         return dataclasses.replace(answer, id=answer_id)
 
     async def _answer(self, q: Question, question: str, on_text: OnText | None) -> Answer:
@@ -101,13 +109,22 @@ class Lorebot:
             return Answer(NO_SOURCES.format(scope=q.scope), mode="notice", error="no_sources")
         history = await self.memory.recent(q.conversation)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
-        passages = await self.retriever.search(question, sources, self.settings.top_k, context=previous)
+        # One deadline for the whole answer: the question's embedding and the generation share it.
+        deadline = asyncio.get_running_loop().time() + self.settings.answer_deadline
+        try:
+            async with asyncio.timeout_at(deadline):
+                passages = await self.retriever.search(question, sources, self.settings.top_k, context=previous)
+        except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
+            return Answer(SEARCH_FAILED.format(reason=exc), mode="notice", error="model_unavailable")
+        except TimeoutError:
+            reason = f"the search did not finish within {self.settings.answer_deadline:.0f} s"
+            return Answer(SEARCH_FAILED.format(reason=reason), mode="notice", error="model_unavailable")
         if not passages:
             return Answer(NOT_FOUND, mode="notice", error="not_found")
         if self.generator is None:
             return extractive_answer(question, passages)
         try:
-            text = await self.generator.generate(build_messages(question, passages, history), on_text)
+            text = await self.generator.generate(build_messages(question, passages, history), on_text, deadline)
         except ModelUnavailable as exc:
             fallback = extractive_answer(question, passages, intro=f"I couldn't generate an answer: {exc}. "
                                          "Here are the most relevant passages instead:")
@@ -117,6 +134,11 @@ class Lorebot:
 
     async def forget(self, q: Question) -> bool:
         return await self.memory.forget(q.conversation)
+
+
+def _redis_down(exc: Exception) -> Answer:
+    log.warning("redis unavailable while answering: %s", type(exc).__name__)
+    return Answer(REDIS_DOWN, mode="notice", error="redis_unavailable")
 
 
 async def _model(settings: Settings, redis: Redis) -> tuple[CachedEmbedder, Indexes]:

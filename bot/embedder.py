@@ -120,7 +120,8 @@ class LocalEmbedder(Embedder):
 
 
 class OpenAIEmbedder(Embedder):
-    """Any OpenAI-compatible /v1/embeddings endpoint, through the openai package."""
+    """Any OpenAI-compatible /v1/embeddings endpoint, through the openai package; a failure after the
+    client's retries raises bot.generation.ModelUnavailable."""
 
     def __init__(self, settings: Settings, model: str, batch_size: int = 128):
         from openai import AsyncOpenAI
@@ -148,7 +149,14 @@ class OpenAIEmbedder(Embedder):
         return max(1, len(text) // 4 + 1)
 
     async def _request(self, texts: list[str]) -> np.ndarray:
-        resp = await self._client.embeddings.create(model=self.model, input=texts)
+        import openai
+
+        from bot.generation import unavailable
+
+        try:
+            resp = await self._client.embeddings.create(model=self.model, input=texts)
+        except openai.OpenAIError as exc:  # after the client's bounded retries
+            raise unavailable(exc, "embeddings") from None
         vecs = np.asarray([d.embedding for d in sorted(resp.data, key=lambda d: d.index)], dtype=np.float32)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         return vecs / np.where(norms == 0, 1, norms)

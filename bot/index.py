@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redisvl.exceptions import RedisSearchError
 from redisvl.index import AsyncSearchIndex
 from redisvl.schema import IndexSchema
 
@@ -100,5 +101,9 @@ async def open_indexes(redis: Redis, prefix: str, model_id: str, dims: int) -> I
     docs = AsyncSearchIndex(doc_schema(keys), redis_client=redis)
     for idx in (chunks, docs):
         if not await idx.exists():
-            await idx.create(overwrite=False)
+            try:
+                await idx.create(overwrite=False)
+            except RedisSearchError:
+                if not await idx.exists():  # else another process starting at once created it: fine
+                    raise
     return Indexes(keys, chunks, docs)

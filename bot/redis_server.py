@@ -22,6 +22,7 @@ from pathlib import Path
 import redis
 
 STATE_FILE = "server.json"
+PORT_FILE = "port"  # the last port used, kept after a stop: a restart takes it again when it is free
 
 
 class EmbeddedRedisError(RuntimeError):
@@ -63,9 +64,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _previous_port(directory: Path) -> int | None:
+    """The port of the last run, if nothing holds it now, so clients that were connected before a
+    restart (or a kill -9) reconnect by themselves."""
+    try:
+        port = int((directory / PORT_FILE).read_text())
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as redis-server does: TIME_WAIT is no obstacle
+            s.bind(("127.0.0.1", port))
+    except (OSError, ValueError):
+        return None
+    return port
+
+
+def _client(port: int, timeout: float | None = None) -> redis.Redis:
+    # No client-side retries: probing a server that is down (or shutting it down) must answer at once,
+    # not after redis-py's default ten reconnection attempts (about 3 s).
+    return redis.Redis(host="127.0.0.1", port=port, socket_timeout=timeout, retry=None)
+
+
 def _ping(port: int, timeout: float = 0.5) -> bool:
     try:
-        return bool(redis.Redis(host="127.0.0.1", port=port, socket_timeout=timeout).ping())
+        return bool(_client(port, timeout).ping())
     except (redis.RedisError, OSError):
         return False
 
@@ -100,7 +120,7 @@ def ensure_embedded_redis(directory: Path, timeout: float = 30.0) -> EmbeddedRed
     with _locked(directory):
         if found := _running(directory):  # another process won the race
             return found
-        port = _free_port()
+        port = _previous_port(directory) or _free_port()
         cmd = [
             str(server_binary()),
             "--port", str(port),
@@ -132,7 +152,7 @@ def ensure_embedded_redis(directory: Path, timeout: float = 30.0) -> EmbeddedRed
             proc.kill()
             raise EmbeddedRedisError(f"embedded redis-server did not answer within {timeout:.0f}s")
         # Loading a large AOF answers LOADING for a while: wait until it serves.
-        client = redis.Redis(host="127.0.0.1", port=port)
+        client = _client(port)
         while time.monotonic() < deadline:
             try:
                 client.dbsize()
@@ -140,6 +160,7 @@ def ensure_embedded_redis(directory: Path, timeout: float = 30.0) -> EmbeddedRed
             except redis.BusyLoadingError:
                 time.sleep(0.1)
         (directory / STATE_FILE).write_text(json.dumps({"port": port, "pid": proc.pid}))
+        (directory / PORT_FILE).write_text(str(port))
         return EmbeddedRedis(f"redis://127.0.0.1:{port}/0", proc.pid, port, directory, started=True)
 
 
@@ -150,7 +171,7 @@ def stop_embedded_redis(directory: Path, timeout: float = 20.0) -> bool:
     if found is None:
         return False
     try:
-        redis.Redis(host="127.0.0.1", port=found.port).shutdown(nosave=False)
+        _client(found.port).shutdown(nosave=False)
     except redis.ConnectionError:
         pass  # shutdown closes the connection
     deadline = time.monotonic() + timeout

@@ -1,8 +1,9 @@
 """Hybrid retrieval: a vector KNN query and a BM25 full-text query over the same chunks, each
-filtered to the sources the asking channel may see, fused by weighted reciprocal rank fusion.
+filtered to the sources the asking channel may see, then fused (bot.fusion).
 
 Fusion runs here rather than in FT.HYBRID (Redis 8.4+ only) so the same code serves the embedded
-RediSearch 2.10, Redis Stack 7.4 and Redis 8.
+RediSearch 2.10, Redis Stack 7.4 and Redis 8. Named modes (MODES) say which lists are searched and
+how they are fused; `lorebot eval` measures each of them.
 """
 
 from __future__ import annotations
@@ -10,25 +11,51 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from redisvl.query import TextQuery, VectorQuery
+from redisvl.query import FilterQuery, VectorQuery
 from redisvl.query.filter import FilterExpression, Tag
 
 from bot.embedder import Embedder
+from bot.fusion import Ranked, normalised_sum, reciprocal_rank
 from bot.index import Indexes
-from bot.query_text import search_terms
+from bot.query_text import full_text_query, search_terms
 from bot.types import Passage
 
 RETURN_FIELDS = ["text", "title", "heading", "source", "doc_id", "path", "url"]
 
 
 @dataclass(frozen=True)
-class RetrievalConfig:
-    mode: str = "hybrid"  # "hybrid", "vector", "bm25"
-    candidates: int = 40
-    rrf_k: int = 60
+class Mode:
+    """Which candidate lists a mode searches, and how it fuses them."""
+
+    vector: bool = True
+    bm25: bool = True
+    fusion: str = "rrf"  # "rrf": reciprocal rank; "convex": min-max normalised scores
     vector_weight: float = 1.0
     text_weight: float = 1.0
-    text_fields: tuple[tuple[str, float], ...] = (("text", 1.0), ("title", 1.0), ("heading", 1.0))
+    rrf_k: float = 60.0
+    per_doc: bool = False  # fuse documents (each at its best chunk) rather than chunks
+
+
+# Measured with `lorebot eval` (README, "Retrieval quality"); "hybrid" is the default.
+MODES: dict[str, Mode] = {
+    "vector": Mode(bm25=False),
+    "bm25": Mode(vector=False),
+    "rrf": Mode(),  # plain reciprocal rank fusion of chunks, k=60 (the first default)
+    "rrf-doc": Mode(per_doc=True),
+    "rrf-tuned": Mode(per_doc=True, rrf_k=5, vector_weight=0.8),
+    "convex": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6),
+    "convex-equal": Mode(fusion="convex", vector_weight=0.5, text_weight=0.5, per_doc=True),
+    # Normalised scores keep how far ahead a clear winner is, which ranks lose; BM25 weighs a little
+    # more so short keyword questions, where it is far better than the embedding, stay as good.
+    "hybrid": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6, per_doc=True),
+}
+DEFAULT_MODE = "hybrid"
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    mode: str = DEFAULT_MODE
+    candidates: int = 40  # per list
     max_per_doc: int = 3  # keep one long page from crowding out every other source
 
 
@@ -44,69 +71,89 @@ class Retriever:
         self.indexes = indexes
         self.embedder = embedder
         self.config = config or RetrievalConfig()
+        self.dtype = str(indexes.chunks.schema.fields["embedding"].attrs.datatype.value).lower()
 
     async def search(self, text: str, sources: list[str] | None, top_k: int,
                      mode: str | None = None, context: str = "") -> list[Passage]:
         """Passages for `text`. With `context` (the previous question of a conversation), the text is
         also searched together with it at half weight, so a follow-up ("and on Windows?") finds what
         it refers to while a change of topic still wins on its own words."""
+        name = mode or self.config.mode
+        if name not in MODES:
+            raise ValueError(f"unknown retrieval mode {name!r}; known: {', '.join(MODES)}")
+        how = MODES[name]
+        if not text.strip():
+            return []  # nothing to search for (and embedding endpoints refuse empty input)
         queries = [(text, 1.0)] + ([(f"{context}\n{text}", 0.5)] if context else [])
-        mode = mode or self.config.mode
         flt = source_filter(sources)
-        runs: list[tuple[str, float]] = []
+        weights: list[tuple[str, float]] = []
         tasks = []
         for q, weight in queries:
-            if mode in ("hybrid", "vector"):
-                runs.append(("vector", self.config.vector_weight * weight))
+            if how.vector:
+                weights.append(("vector", how.vector_weight * weight))
                 tasks.append(self._vector(q, flt))
             terms = search_terms(q)
-            if mode in ("hybrid", "bm25") and terms:
-                runs.append(("bm25", self.config.text_weight * weight))
+            if how.bm25 and terms:
+                weights.append(("bm25", how.text_weight * weight))
                 tasks.append(self._bm25(terms, flt))
         if not tasks:
             return []
         results = await asyncio.gather(*tasks)
-        return self._fuse(list(zip(runs, results)), top_k)
+        return self._fuse(how, list(zip(weights, results)), top_k)
 
     async def _vector(self, text: str, flt: FilterExpression | None) -> list[dict]:
         vec = await self.embedder.embed_query(text)
         query = VectorQuery(
             vector=vec.tolist(), vector_field_name="embedding", return_fields=RETURN_FIELDS,
-            filter_expression=flt, num_results=self.config.candidates, dtype="float32",
+            filter_expression=flt, num_results=self.config.candidates, dtype=self.dtype,
         )
-        return await self.indexes.chunks.query(query)
+        hits = await self.indexes.chunks.query(query)
+        for hit in hits:
+            hit["score"] = 1.0 - float(hit["vector_distance"])  # cosine similarity
+        return hits
 
     async def _bm25(self, terms: list[str], flt: FilterExpression | None) -> list[dict]:
-        query = TextQuery(
-            text=" ".join(terms), text_field_name=dict(self.config.text_fields), text_scorer="BM25STD",
-            filter_expression=flt, return_fields=RETURN_FIELDS, num_results=self.config.candidates,
-            stopwords=None,
+        query = FilterQuery(
+            filter_expression=FilterExpression(full_text_query(terms, str(flt) if flt else None)),
+            return_fields=RETURN_FIELDS, num_results=self.config.candidates,
         )
+        query.scorer("BM25STD").with_scores().verbatim()  # full_text_query spells out each word's forms
         return await self.indexes.chunks.query(query)
 
-    def _fuse(self, runs: list[tuple[tuple[str, float], list[dict]]], top_k: int) -> list[Passage]:
-        scores: dict[str, float] = {}
-        ranks: dict[str, dict[str, int]] = {}
+    def _fuse(self, how: Mode, runs: list[tuple[tuple[str, float], list[dict]]], top_k: int) -> list[Passage]:
         rows: dict[str, dict] = {}
-        for (name, weight), hits in runs:
+        ranks: dict[str, dict[str, int]] = {}
+        for (name, _), hits in runs:
             for rank, hit in enumerate(hits, 1):
-                key = hit["id"]
-                rows.setdefault(key, hit)
-                ranks.setdefault(key, {}).setdefault(name, rank)
-                scores[key] = scores.get(key, 0.0) + weight / (self.config.rrf_k + rank)
+                rows.setdefault(hit["id"], hit)
+                ranks.setdefault(hit["id"], {}).setdefault(name, rank)
+        unit = (lambda key: doc_key(rows[key])) if how.per_doc else (lambda key: key)
+        lists = []
+        for (_, weight), hits in runs:
+            best: dict[str, float] = {}
+            for hit in hits:
+                best.setdefault(unit(hit["id"]), float(hit["score"]))
+            lists.append(Ranked(weight, list(best), list(best.values())))
+        fused = reciprocal_rank(lists, how.rrf_k) if how.fusion == "rrf" else normalised_sum(lists)
+        # Chunks in order of their unit's fused score, then of their own best rank in any list.
+        order = sorted(rows, key=lambda key: (-fused[unit(key)], min(ranks[key].values())))
         passages: list[Passage] = []
-        per_doc: dict[tuple[str, str], int] = {}
-        for key in sorted(scores, key=lambda k: scores[k], reverse=True):
+        per_doc: dict[str, int] = {}
+        for key in order:
             row = rows[key]
-            doc = (row.get("source", ""), row.get("doc_id", ""))
+            doc = doc_key(row)
             if per_doc.get(doc, 0) >= self.config.max_per_doc:
                 continue
             per_doc[doc] = per_doc.get(doc, 0) + 1
             passages.append(Passage(
                 chunk_id=key, doc_id=row.get("doc_id", ""), source=row.get("source", ""),
                 title=row.get("title", ""), heading=row.get("heading", ""), path=row.get("path", ""),
-                url=row.get("url", ""), text=row.get("text", ""), score=scores[key], ranks=ranks[key],
+                url=row.get("url", ""), text=row.get("text", ""), score=fused[unit(key)], ranks=ranks[key],
             ))
             if len(passages) >= top_k:
                 break
         return passages
+
+
+def doc_key(row: dict) -> str:
+    return f"{row.get('source', '')}\x00{row.get('doc_id', '')}"

@@ -47,10 +47,32 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
 
+    # Slack adapter (adapters/slack)
+    slack_command: str = Field(default="/lore", alias="LOREBOT_SLACK_COMMAND", pattern=r"^/[a-z0-9_\-]{1,31}$")
+    slack_admins: str = Field(default="", alias="LOREBOT_SLACK_ADMINS", pattern=r"^[A-Z0-9,\s]*$")  # user IDs
+    slack_thread_followups: bool = Field(default=True, alias="LOREBOT_SLACK_THREAD_FOLLOWUPS")
+    slack_answer_bots: bool = Field(default=False, alias="LOREBOT_SLACK_ANSWER_BOTS")
+
     # Discord
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
     discord_api_url: str | None = Field(default=None, alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(default=None, alias="DISCORD_GATEWAY_URL")
+
+    # Discord adapter (adapters/discord)
+    # Guild IDs to sync slash commands to at start (instant); empty: global commands (up to an hour to appear).
+    discord_guilds: str = Field(default="", alias="LOREBOT_DISCORD_GUILDS", pattern=r"^\s*(\d+\s*(,\s*\d+\s*)*)?$")
+    # A role (name or ID) whose members are admins besides those with the Manage Server permission.
+    discord_admin_role: str = Field(default="", alias="LOREBOT_DISCORD_ADMIN_ROLE")
+    # Seconds between edits of a streaming answer (Discord allows about 5 edits per 5 s in a channel).
+    discord_edit_seconds: float = Field(default=1.0, ge=0.2, le=30, alias="LOREBOT_DISCORD_EDIT_SECONDS")
+    discord_answer_bots: bool = Field(default=False, alias="LOREBOT_DISCORD_ANSWER_BOTS")  # answer other bots' mentions
+
+    # Sources and scheduled sync (bot/sources.py, ingest/scheduler.py)
+    sources_file: Path | None = Field(default=None, alias="LOREBOT_SOURCES_FILE")  # YAML, applied at start
+    sync_lock_seconds: float = Field(default=60.0, ge=1, alias="LOREBOT_SYNC_LOCK_SECONDS")  # renewed while syncing
+    reconcile_seconds: float = Field(default=30.0, ge=1, alias="LOREBOT_RECONCILE_SECONDS")  # schedule re-read
+    max_download_mb: int = Field(default=2048, ge=1, alias="LOREBOT_MAX_DOWNLOAD_MB")
+    fetch_timeout: float = Field(default=600.0, gt=0, alias="LOREBOT_FETCH_TIMEOUT")  # one whole download
 
     # Process
     port: int = Field(default=3000, ge=0, le=65535, alias="PORT")

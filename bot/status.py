@@ -1,26 +1,30 @@
-"""`lorebot status`: where Redis is, what is indexed, which models are used."""
+"""`lorebot status`: where Redis is, what is indexed, which models are used, and for each source its
+schedule, last run (outcome, counts, errors) and next run."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from redis.exceptions import ResponseError
 from redisvl.query.filter import Tag
 from rich.console import Console
 from rich.table import Table
 
-from bot.access import sources_key
 from bot.connection import connect, redacted, resolve_redis_url
 from bot.embedder import build_embedder
 from bot.index import Keys
 from bot.settings import Settings
+from bot.sources import Registry
 
 
 async def _count(redis, index: str, query: str = "*") -> int:
     try:
         res = await redis.execute_command("FT.SEARCH", index, query, "LIMIT", 0, 0)
-        return int(res[0])
-    except Exception:
+    except ResponseError:  # no such index (nothing indexed with this model yet)
         return 0
+    if isinstance(res, dict):  # RESP3 (redis-py 8's default) answers a map
+        return int(res.get(b"total_results", res.get("total_results", 0)))
+    return int(res[0])
 
 
 async def collect_status(settings: Settings) -> dict[str, Any]:
@@ -29,12 +33,12 @@ async def collect_status(settings: Settings) -> dict[str, Any]:
     try:
         embedder = build_embedder(settings)
         keys = Keys(settings.key_prefix, embedder.model_id)
-        names = sorted(m.decode() for m in await redis.smembers(sources_key(settings.key_prefix)))
+        registry = Registry(redis, settings.key_prefix)
         sources = []
-        for name in names:
+        for name in await registry.names():
             only = str(Tag("source") == name)
             sources.append({
-                "name": name,
+                **await registry.status(name),
                 "documents": await _count(redis, keys.doc_index, only),
                 "chunks": await _count(redis, keys.chunk_index, only),
             })
@@ -58,7 +62,25 @@ def print_status(console: Console, info: dict[str, Any]) -> None:
     console.print(f"Embeddings: {info['embeddings']}   Answers: {info['answers']}")
     console.print(f"Indexed: {info['documents']} documents, {info['chunks']} chunks")
     if info["sources"]:
-        table = Table("source", "documents", "chunks")
+        table = Table("source", "documents", "chunks", "schedule", "last run", "outcome", "next run")
         for s in info["sources"]:
-            table.add_row(s["name"], str(s["documents"]), str(s["chunks"]))
+            last = s["last"] or {}
+            outcome = last.get("outcome", "never run")
+            if outcome == "synced":
+                outcome += f" (+{last['added']} ~{last['changed']} -{last['deleted']})"
+            if s["syncing"]:
+                outcome = "syncing now"
+            table.add_row(s["name"], str(s["documents"]), str(s["chunks"]), s.get("schedule", "-"),
+                          last.get("last_run", "-"), outcome, s["next_run"] or _no_next_run(s))
         console.print(table)
+        for s in info["sources"]:
+            last = s["last"] or {}
+            if last.get("error"):
+                console.print(f"[red]{s['name']}:[/red] {last['error']}")
+                continue
+            for f in last.get("failed", [])[:10]:
+                console.print(f"[yellow]{s['name']}: skipped[/yellow] {f['file']}: {f['reason']}")
+
+
+def _no_next_run(source: dict[str, Any]) -> str:
+    return "no scheduler running" if source.get("schedule", "manual") != "manual" else "-"

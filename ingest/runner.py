@@ -1,4 +1,5 @@
-"""Running one sync from the command line: open the core, sync with a progress bar, print the report."""
+"""Running one sync from the command line (`lorebot ingest`, `lorebot start`): open the core, sync
+with a progress bar under the source's lock, keep the report on the source, print it."""
 
 from __future__ import annotations
 
@@ -9,30 +10,44 @@ from rich.table import Table
 
 from bot.core import Lorebot
 from bot.settings import Settings
+from bot.sources import Registry
+from ingest.scheduled_sync import keep_report, now_iso, run_report, source_lock
 from ingest.sync import SyncReport
 
 
 async def run_sync(settings: Settings, source: str, path: Path, kind: str | None, quiet: bool = False) -> SyncReport:
-    from bot.cli import progress_bar
-
+    """Sync under the source's lock (one sync at a time, whoever starts it) and keep the report on it."""
     bot = await Lorebot.open(settings)
     try:
-        indexer = bot.indexer()
-        if quiet:
-            report = await indexer.sync(source, path, kind)
-        else:
-            console = Console(stderr=True)
-            with progress_bar(console) as bar:
-                task = bar.add_task(f"indexing {source}", total=None)
-
-                def progress(stage: str, done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                console.print(f"reading {path} …")
-                report = await indexer.sync(source, path, kind, progress)
+        lock = source_lock(bot, source)
+        if not await lock.acquire():
+            return SyncReport(source, error=f"a sync of {source} is already running; try again when it ends")
+        started = now_iso()
+        async with lock.held():
+            report = await _sync(bot, source, path, kind, quiet)
+            outcome = "synced" if report.ok else "failed"
+            await keep_report(Registry(bot.redis, settings.key_prefix), source,
+                              run_report("ingest", started, outcome, report), None)
         return report
     finally:
         await bot.close()
+
+
+async def _sync(bot: Lorebot, source: str, path: Path, kind: str | None, quiet: bool) -> SyncReport:
+    from bot.cli import progress_bar
+
+    indexer = bot.indexer()
+    if quiet:
+        return await indexer.sync(source, path, kind)
+    console = Console(stderr=True)
+    with progress_bar(console) as bar:
+        task = bar.add_task(f"indexing {source}", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        console.print(f"reading {path} …")
+        return await indexer.sync(source, path, kind, progress)
 
 
 def print_report(console: Console, report: SyncReport) -> None:

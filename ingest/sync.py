@@ -3,7 +3,8 @@
 Unchanged documents cost nothing; new and changed ones are chunked and embedded (identical text
 comes from the embeddings cache); each document's chunks and record are swapped in one MULTI/EXEC,
 so a question sees the old page or the new one, never a mix; documents gone from the export are
-removed, except those whose file failed to read this time, which keep what they had.
+removed, except those whose file failed to read this time, which keep what they had; an export
+that reads as empty changes nothing.
 """
 
 from __future__ import annotations
@@ -119,6 +120,12 @@ class Indexer:
             report.failed.append(Failure(str(location), str(exc)))
             report.seconds = time.perf_counter() - started
             return report
+        if not docs and not report.failed:
+            # Far likelier a wrong path or a failed export job than a space whose every page was
+            # deleted: keep what is indexed (removing the source is how to empty it).
+            report.error = f"{Path(location).name}: the export holds no documents; nothing was changed"
+            report.seconds = time.perf_counter() - started
+            return report
         await self.embedder.prepare()
         existing = await self.existing(source)
         todo: list[Document] = []
@@ -184,6 +191,9 @@ class Indexer:
             await producer
         finally:
             producer.cancel()
+            if writing is not None:  # a failed sync stops writing before it raises, not behind its caller
+                writing.cancel()
+                await asyncio.gather(writing, return_exceptions=True)
 
     async def _store(self, source: str, batch: list[tuple[Document, list[Chunk]]], vectors: np.ndarray,
                      existing: dict[str, dict[str, str]], report: SyncReport) -> None:

@@ -103,9 +103,10 @@ def read_files(export: Export) -> Iterator[Document | Failure]:
 
 
 # Imported here, not at the top: these modules use FILE_READERS and read_one defined above.
-from ingest.readers import confluence_html, confluence_xml, gdrive  # noqa: E402
+from ingest.readers import beir, confluence_html, confluence_xml, gdrive  # noqa: E402
 
 # Order matters: a Confluence export with .docx attachments must not be taken for a Drive export.
 register_kind("confluence-xml", confluence_xml.detect, confluence_xml.read_export)
 register_kind("confluence-html", confluence_html.detect, confluence_html.read_export)
 register_kind("gdrive", gdrive.detect, gdrive.read_export)
+register_kind("beir", beir.detect, beir.read_export)  # benchmark corpora (lorebot eval)

@@ -6,8 +6,9 @@ call the endpoint while being constructed) work as well as AsyncOpenAI on the te
     with FakeOpenAI() as server:
         client = AsyncOpenAI(base_url=server.base_url, api_key="test")
 
-Controls (safe to use from any thread): `.requests` (every request seen), `fail_next(n, status)`,
-`delay` (seconds before answering), `reply` (callable(messages) -> str), `dims` (embedding size).
+Controls (safe to use from any thread): `.requests` (every request seen, with its arrival time),
+`fail_next(n, status, path=None)`, `stall_next(n, seconds, path=None)` (a hung endpoint), `delay` (seconds
+before answering), `reply` (callable(messages) -> str), `dims` (embedding size).
 
 The default reply suits end-to-end RAG tests. It expects numbered passages in the user or system
 message, each a block that starts with a line `[n] Title — heading` followed by the passage text:
@@ -51,6 +52,18 @@ class RecordedRequest:
     path: str
     json: Any  # the parsed body, or None when it was empty or not JSON
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() on arrival
+
+
+@dataclass(frozen=True)
+class _Fault:
+    status: int | None  # None: answer normally, after the stall
+    retry_after: float | None = None
+    stall: float = 0.0
+    path: str | None = None  # only requests whose path ends with this
+
+    def matches(self, path: str) -> bool:
+        return self.path is None or path.endswith(self.path)
 
 
 def error_response(status: int, message: str, type_: str, code: str | None = None, **headers: str) -> web.Response:
@@ -69,7 +82,7 @@ class FakeOpenAI:
         self.models = models
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
-        self._failures: list[tuple[int, float | None]] = []
+        self._failures: list[_Fault] = []
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
@@ -91,12 +104,20 @@ class FakeOpenAI:
         """The requests whose path ends with `path` (e.g. "/chat/completions")."""
         return [r for r in self.requests if r.path.endswith(path)]
 
-    def fail_next(self, n: int = 1, status: int = 500, retry_after: float | None = None) -> None:
-        """Answer the next n requests with an OpenAI-shaped error (and a Retry-After header if given)."""
+    def fail_next(self, n: int = 1, status: int = 500, retry_after: float | None = None,
+                  path: str | None = None) -> None:
+        """Answer the next n requests (to `path` only, e.g. "/chat/completions", when given) with an
+        OpenAI-shaped error (and a Retry-After header if given)."""
         if not 400 <= status <= 599:
             raise ValueError(f"status must be an HTTP error (4xx/5xx), got {status}")
         with self._lock:
-            self._failures.extend([(status, retry_after)] * n)
+            self._failures.extend([_Fault(status, retry_after, path=path)] * n)
+
+    def stall_next(self, n: int = 1, seconds: float = 30.0, path: str | None = None) -> None:
+        """Hold the next n requests (to `path` only, when given) for `seconds` before answering them:
+        a hung endpoint, for testing client timeouts."""
+        with self._lock:
+            self._failures.extend([_Fault(None, stall=seconds, path=path)] * n)
 
     # --- lifecycle ------------------------------------------------------------------------------
     def start(self) -> FakeOpenAI:
@@ -163,12 +184,17 @@ class FakeOpenAI:
         except ValueError:
             body = None
         with self._lock:
-            self._requests.append(RecordedRequest(request.method, request.path, body, dict(request.headers)))
-            failure = self._failures.pop(0) if self._failures else None
+            self._requests.append(RecordedRequest(request.method, request.path, body, dict(request.headers),
+                                                  time.monotonic()))
+            fault = next((f for f in self._failures if f.matches(request.path)), None)
+            if fault is not None:
+                self._failures.remove(fault)
         if self.delay:
             await asyncio.sleep(self.delay)
-        if failure is not None:
-            status, retry_after = failure
+        if fault is not None and fault.stall:
+            await asyncio.sleep(fault.stall)
+        if fault is not None and fault.status is not None:
+            status, retry_after = fault.status, fault.retry_after
             message, type_, code = _ERROR_TEXT.get(status, (f"Injected error {status}", "server_error", None))
             headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
             return error_response(status, message, type_, code, **headers)

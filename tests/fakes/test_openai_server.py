@@ -145,6 +145,21 @@ async def test_client_retries_after_429_with_retry_after(fake_openai: FakeOpenAI
     assert len(fake_openai.requests) == 2
 
 
+async def test_faults_can_target_one_path(fake_openai: FakeOpenAI, clients):
+    client = clients(max_retries=0, timeout=0.3)
+    fake_openai.fail_next(1, status=500, path="/chat/completions")
+    fake_openai.stall_next(1, seconds=2.0, path="/chat/completions")
+    await client.embeddings.create(model="e", input="not failed: the faults wait for a chat request")
+    with pytest.raises(openai.InternalServerError):
+        await client.chat.completions.create(model="m", messages=[{"role": "user", "content": "q"}])
+    with pytest.raises(openai.APITimeoutError):
+        await client.chat.completions.create(model="m", messages=[{"role": "user", "content": "q"}])
+    ok = await client.chat.completions.create(model="m", messages=[{"role": "user", "content": "q"}])
+    assert ok.choices[0].message.content == NO_ANSWER
+    times = [r.at for r in fake_openai.requests]
+    assert times == sorted(times) and times[0] > 0
+
+
 async def test_delay_trips_the_client_timeout(fake_openai: FakeOpenAI, clients):
     fake_openai.delay = 1.0
     with pytest.raises(openai.APITimeoutError):

@@ -1,0 +1,113 @@
+"""Slash commands: /ask, /sources, /link, /unlink, /sync, /status, /forget and /help, each handed to
+bot.commands.run_command.
+
+Every interaction is claimed in Redis first (a redelivered one is answered once), deferred at once
+(Discord's limit is 3 seconds), then answered by a followup that is edited as the answer streams.
+Only /ask is answered in public; the others answer the asker alone. /link, /unlink and /sync carry
+default_member_permissions=Manage Server, so Discord hides them from other members, and who is an
+admin is checked again when they run. Failures become a short message, never "This interaction failed".
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+import discord
+from discord import app_commands
+from redis.exceptions import RedisError
+
+from adapters.discord.inflight import Inflight
+from adapters.discord.progress import LiveReply
+from adapters.discord.questions import interaction_question, is_admin
+from bot.commands import run_command
+from bot.core import MAX_QUESTION_CHARS, Lorebot
+from bot.types import Answer
+
+log = logging.getLogger(__name__)
+
+FAILED = "Sorry, something went wrong while answering. The details are in Lorebot's log."
+PUBLIC = {"ask"}
+PLAIN = {  # commands without options
+    "sources": "The document sources this channel can see",
+    "status": "When each source was last synced, how it went, and when it syncs next",
+    "forget": "Forget this conversation's history (this channel, or this thread)",
+    "help": "What Lorebot can do",
+}
+ADMIN = {  # commands that take a source and need Manage Server (or the admin role)
+    "link": "Let this channel see a document source (admins)",
+    "unlink": "Stop this channel seeing a document source (admins)",
+    "sync": "Sync a document source now, in the background (admins)",
+}
+
+
+class SlashCommands:
+    def __init__(self, bot: Lorebot, inflight: Inflight):
+        self.bot = bot
+        self.inflight = inflight
+
+    async def run(self, interaction: discord.Interaction, name: str, args: str = "") -> None:
+        with self.inflight.track():
+            try:
+                if not await self.bot.answers.claim_event(f"discord:interaction:{interaction.id}"):
+                    return  # delivered again (a resume, another process): the first delivery answers
+            except RedisError as exc:  # answer anyway: run_command explains what needs Redis
+                log.warning("redis unavailable to claim an interaction: %s", type(exc).__name__)
+            ephemeral = name not in PUBLIC
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            send = functools.partial(interaction.followup.send, wait=True, ephemeral=ephemeral)
+            live = LiveReply(send, self.bot.settings.discord_edit_seconds)
+            try:
+                answer = await run_command(self.bot, interaction_question(interaction), name, args,
+                                           is_admin(interaction, self.bot.settings), on_text=live.update)
+            except Exception:
+                log.exception("/%s failed", name)
+                answer = Answer(FAILED, mode="notice", error="internal")
+            await live.finish(answer)
+
+
+def add_commands(tree: app_commands.CommandTree, commands: SlashCommands) -> None:
+    @tree.command(description="Ask a question about the documents this channel can see")
+    @app_commands.describe(question="What you want to know")
+    async def ask(interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION_CHARS]) -> None:
+        await commands.run(interaction, "ask", question)
+
+    for name, description in PLAIN.items():
+        tree.add_command(_plain(commands, name, description))
+    for name, description in ADMIN.items():
+        tree.add_command(_with_source(commands, name, description))
+    tree.error(on_command_error)
+
+
+def _plain(commands: SlashCommands, name: str, description: str) -> app_commands.Command:
+    async def callback(interaction: discord.Interaction) -> None:
+        await commands.run(interaction, name)
+
+    return app_commands.Command(name=name, description=description, callback=callback)
+
+
+def _with_source(commands: SlashCommands, name: str, description: str) -> app_commands.Command:
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.describe(source="The source's name (see /sources or /status)")
+    async def callback(interaction: discord.Interaction, source: app_commands.Range[str, 1, 64]) -> None:
+        await commands.run(interaction, name, source)
+
+    return app_commands.Command(name=name, description=description, callback=callback)
+
+
+async def on_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    """What the user sees when a command cannot run: why, when it is their doing (ephemeral)."""
+    name = interaction.command.name if interaction.command else "?"
+    if isinstance(error, (app_commands.CheckFailure, app_commands.TransformerError)):
+        text = str(error)
+    else:
+        log.error("/%s failed", name, exc_info=getattr(error, "original", error))
+        text = FAILED
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException as exc:
+        log.warning("could not tell the user /%s failed: Discord answered %s", name, exc.status)

@@ -1,0 +1,43 @@
+"""Discord facts as the core's terms: where a question was asked (channel, thread, DM), its text
+without the bot's mention, and whether the asker is an admin."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from bot.settings import Settings
+from bot.types import Question
+
+
+def _question(channel: object, channel_id: int | None, in_guild: bool, text: str, user: int) -> Question:
+    """Sources are linked to a channel; a thread of it sees them too, with a memory of its own."""
+    if isinstance(channel, discord.Thread) and channel.parent_id:
+        return Question("discord", str(channel.parent_id), text, str(user), thread=str(channel.id))
+    return Question("discord", str(channel_id), text, str(user), is_dm=not in_guild)
+
+
+def interaction_question(interaction: discord.Interaction, text: str = "") -> Question:
+    return _question(interaction.channel, interaction.channel_id, interaction.guild_id is not None, text,
+                     interaction.user.id)
+
+
+def message_question(message: discord.Message, bot_id: int) -> Question:
+    text = re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
+    return _question(message.channel, message.channel.id, message.guild is not None, text, message.author.id)
+
+
+def is_admin(interaction: discord.Interaction, settings: Settings) -> bool:
+    """Manage Server in this channel, or the configured admin role (by ID or name). Never in DMs."""
+    if interaction.guild_id is None:
+        return False
+    if interaction.permissions.manage_guild:
+        return True
+    wanted = settings.discord_admin_role.strip()
+    roles = getattr(interaction.user, "roles", [])
+    return bool(wanted) and any(wanted in (str(role.id), role.name) for role in roles)
+
+
+def mentions_me(message: discord.Message, bot_id: int) -> bool:
+    return any(user.id == bot_id for user in message.mentions)

@@ -1,0 +1,90 @@
+"""The slash command (`/lore`, or LOREBOT_SLACK_COMMAND): acked at once, then mapped to
+bot.commands.run_command. `ask` answers in the channel for all to see (placeholder, progress,
+feedback buttons) with the channel's memory; the other commands answer the caller alone (ephemeral,
+through the command's response URL). Admins are the configured LOREBOT_SLACK_ADMINS and the
+workspace's admins and owners (users.info)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack.mrkdwn import escape, truncate
+from adapters.slack.render import SlackMessage, notice_message, render_answer
+from adapters.slack.replies import FAILED, Replies
+from bot.commands import run_command
+from bot.types import Question
+
+log = logging.getLogger(__name__)
+
+NOT_IN_CHANNEL = ("I'm not a member of this channel, so I can't post the answer here. "
+                  "Invite me with `/invite`, or ask me in a DM.")
+HEADER_CHARS = 500
+NO_ADMIN_NEEDED = {"ask", "help"}
+
+
+def admin_ids(setting: str) -> set[str]:
+    return {u.strip() for u in setting.split(",") if u.strip()}
+
+
+class SlashCommand:
+    def __init__(self, replies: Replies):
+        self.replies = replies
+        self.bot = replies.bot
+        self.settings = replies.bot.settings
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(self.settings.slack_command)(self.on_command)
+
+    async def on_command(self, ack, command: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()  # within Slack's 3 seconds, before any work
+        self.replies.spawn(self.run(command, respond))
+
+    async def run(self, command: dict[str, Any], respond: AsyncRespond) -> None:
+        words = (command.get("text") or "").split(None, 1)
+        name, args = (words[0].lower() if words else "help"), (words[1].strip() if len(words) > 1 else "")
+        channel, user = command.get("channel_id", ""), command.get("user_id", "")
+        q = Question(platform="slack", channel=channel, text="", user=user, is_dm=channel.startswith("D"))
+        try:
+            if name == "ask" and args:
+                await self.ask(q, args, respond)
+                return
+            is_admin = name not in NO_ADMIN_NEEDED and await self.is_admin(user)
+            answer = await run_command(self.bot, q, name, args, is_admin)
+            messages = render_answer(answer, feedback=False)
+        except Exception:
+            log.exception("the %s command %r failed", self.settings.slack_command, name)
+            messages = [notice_message(FAILED)]
+        await self.tell(respond, messages)
+
+    async def ask(self, q: Question, question: str, respond: AsyncRespond) -> None:
+        header = f"<@{q.user}> asked: " + truncate(escape(" ".join(question.split())), HEADER_CHARS)
+        try:
+            await self.replies.answer(
+                lambda on_text: run_command(self.bot, q, "ask", question, False, on_text), q.channel, None, header)
+        except SlackApiError as exc:
+            if exc.response.get("error") not in ("not_in_channel", "channel_not_found"):
+                raise
+            await self.tell(respond, [notice_message(NOT_IN_CHANNEL)])
+
+    async def tell(self, respond: AsyncRespond, messages: list[SlackMessage]) -> None:
+        """Only the caller sees these."""
+        for message in messages:
+            response = await respond(response_type="ephemeral", **message.kwargs())
+            if response.status_code != 200:
+                log.warning("Slack refused a command response: HTTP %s %s", response.status_code, response.body)
+
+    async def is_admin(self, user: str) -> bool:
+        if user in admin_ids(self.settings.slack_admins):
+            return True
+        try:
+            info = await self.replies.client.users_info(user=user)
+        except SlackApiError as exc:
+            log.warning("users.info failed (%s): treating %s as a non-admin", exc.response.get("error"), user)
+            return False
+        person = info.get("user") or {}
+        return bool(person.get("is_admin") or person.get("is_owner") or person.get("is_primary_owner"))

@@ -1,0 +1,90 @@
+"""Reading Slack message events: which messages are questions for the bot, and the Question each one
+is. Pure functions of the event and the bot's identity, so every rule is easy to see and test.
+
+Slack sends blank strings for absent fields in places ("thread_ts": "", "bot_id": ""); they count as
+absent here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.slack.mrkdwn import mentioned_users, plain_text
+from bot.types import Question
+
+# Message subtypes that are a person (or bot) saying something; the rest (edits, deletions, joins,
+# topic changes...) are never questions.
+SAID = {None, "bot_message", "file_share", "thread_broadcast", "me_message"}
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message event, as far as answering goes."""
+
+    channel: str
+    ts: str
+    thread_ts: str | None  # the thread it was posted in, None at the top level
+    user: str
+    text: str  # plain text, the bot's mention removed
+    is_dm: bool
+    mentions_bot: bool
+    mentions_others: bool
+    from_bot: bool
+
+    @property
+    def reply_thread(self) -> str:
+        """Answers go in the message's thread, or start one under it."""
+        return self.thread_ts or self.ts
+
+    @property
+    def dedupe_key(self) -> str:
+        """The same for a retried delivery and for the app_mention and message events of one message."""
+        return f"slack:{self.channel}:{self.ts}"
+
+    def question(self, text: str | None = None) -> Question:
+        return Question(platform="slack", channel=self.channel, text=self.text if text is None else text,
+                        user=self.user, thread=self.reply_thread, is_dm=self.is_dm)
+
+
+def read_message(event: dict[str, Any], bot_user: str, bot_id: str) -> Incoming | None:
+    """The message in an app_mention or message event, or None when it is nobody's question (an edit,
+    a deletion, a join, the bot's own message)."""
+    subtype = event.get("subtype") or None
+    if subtype not in SAID or event.get("hidden"):
+        return None
+    user = event.get("user") or ""
+    sender_bot = event.get("bot_id") or ""
+    if (bot_user and user == bot_user) or (bot_id and sender_bot == bot_id):
+        return None
+    channel, ts = event.get("channel") or "", event.get("ts") or ""
+    if not channel or not ts:
+        return None
+    raw = event.get("text") or ""
+    mentions = mentioned_users(raw)
+    return Incoming(
+        channel=channel,
+        ts=ts,
+        thread_ts=(event.get("thread_ts") or None) if event.get("thread_ts") != ts else None,
+        user=user or sender_bot,
+        text=plain_text(raw, drop_user=bot_user),
+        is_dm=event.get("channel_type") == "im" or channel.startswith("D"),
+        mentions_bot=event.get("type") == "app_mention" or bot_user in mentions,
+        mentions_others=bool(mentions - {bot_user}),
+        from_bot=bool(sender_bot) or subtype == "bot_message",
+    )
+
+
+async def wants_answer(msg: Incoming, answer_bots: bool, followups: bool,
+                       answered_thread: Callable[[], Awaitable[bool]]) -> bool:
+    """Mentions and DMs are answered; so are follow-ups in a thread the bot answered (when enabled)
+    unless they address someone else. Other bots only when configured. `answered_thread` (a Redis
+    look-up) is only awaited when it decides."""
+    if msg.from_bot and not answer_bots:
+        return False
+    if msg.mentions_bot or msg.is_dm:
+        return True
+    if not msg.thread_ts or not followups or msg.mentions_others:
+        return False
+    return await answered_thread()

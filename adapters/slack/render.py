@@ -1,0 +1,111 @@
+"""Answers as Block Kit: the text in mrkdwn sections, the citations as links, feedback buttons, split
+across blocks and messages so Slack never refuses one for size (3,000 chars a section, 50 blocks
+and 40,000 chars a message)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapters.slack.mrkdwn import escape, link_url, split, to_mrkdwn, truncate
+from bot.types import Answer, Citation
+
+SECTION_CHARS = 3000
+MAX_BLOCKS = 50
+MESSAGE_CHARS = 39_000  # Slack's 40,000, less room for the fallback text
+FALLBACK_CHARS = 300
+PROGRESS_SECTIONS = 12
+HELPFUL = "lorebot_feedback_helpful"
+NOT_HELPFUL = "lorebot_feedback_not_helpful"
+LOADING = "Looking through the docs…"
+
+Block = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """What chat.postMessage / chat.update / respond take: notification text and blocks."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _chars(block: Block) -> int:
+    if block["type"] == "context":
+        return sum(len(e["text"]) for e in block["elements"])
+    if block["type"] == "actions":
+        return sum(len(e["text"]["text"]) for e in block["elements"])
+    return len(block.get("text", {}).get("text", ""))
+
+
+def feedback_block(answer_id: str) -> Block:
+    def button(action_id: str, label: str) -> Block:
+        return {"type": "button", "action_id": action_id, "value": answer_id,
+                "text": {"type": "plain_text", "text": label, "emoji": True}}
+
+    return {"type": "actions", "block_id": "lorebot_feedback",
+            "elements": [button(HELPFUL, "👍 Helpful"), button(NOT_HELPFUL, "👎 Not helpful")]}
+
+
+def source_line(c: Citation) -> str:
+    title = escape(" › ".join(p for p in (c.title or c.path, c.heading) if p))
+    if c.url.startswith(("http://", "https://")):
+        where = f"<{link_url(c.url)}|{title.replace('|', '¦')}>"
+    else:
+        where = title + (f" (`{escape(c.path)}`)" if c.path and c.path != c.title else "")
+    return f"*[{c.n}]* {where} · _{escape(c.source)}_"
+
+
+def answer_blocks(answer: Answer) -> list[Block]:
+    blocks = [section(p) for p in split(to_mrkdwn(answer.text, answer.citations), SECTION_CHARS)]
+    if answer.citations:
+        sources = "*Sources*\n" + "\n".join(source_line(c) for c in answer.citations)
+        blocks += [section(p) for p in split(sources, SECTION_CHARS)]
+    return blocks or [section("_(empty answer)_")]
+
+
+def pack(blocks: list[Block], fallback: str) -> list[SlackMessage]:
+    """Blocks into as few messages as fit Slack's limits; the first carries the notification text."""
+    messages: list[list[Block]] = [[]]
+    size = len(fallback)
+    for block in blocks:
+        n = _chars(block)
+        if messages[-1] and (len(messages[-1]) >= MAX_BLOCKS or size + n > MESSAGE_CHARS):
+            messages.append([])
+            size = len(fallback)
+        messages[-1].append(block)
+        size += n
+    return [SlackMessage(fallback if i == 0 else "(continued)", m) for i, m in enumerate(messages)]
+
+
+def render_answer(answer: Answer, header: str = "", feedback: bool = True) -> list[SlackMessage]:
+    """The answer as one or more messages; `header` (mrkdwn) goes on top, feedback buttons at the end
+    (not under a notice: there is nothing to judge)."""
+    blocks = ([context(header)] if header else []) + answer_blocks(answer)
+    if feedback and answer.id and answer.mode != "notice":
+        blocks.append(feedback_block(answer.id))
+    return pack(blocks, truncate(escape(" ".join(answer.text.split())), FALLBACK_CHARS) or "Answer")
+
+
+def progress_message(text_so_far: str, header: str = "") -> SlackMessage:
+    """The placeholder while an answer streams: what has come so far, a little at most."""
+    pieces = split(to_mrkdwn(text_so_far), SECTION_CHARS)[:PROGRESS_SECTIONS] or [LOADING]
+    blocks = ([context(header)] if header else []) + [section(p) for p in pieces] + [context("_writing…_")]
+    return SlackMessage(truncate(escape(" ".join(text_so_far.split())), FALLBACK_CHARS) or LOADING, blocks)
+
+
+def notice_message(text: str, header: str = "") -> SlackMessage:
+    """A short message (loading, an error): escaped, never more than one section."""
+    body = truncate(escape(text), SECTION_CHARS)
+    return SlackMessage(truncate(escape(text), FALLBACK_CHARS), ([context(header)] if header else []) + [section(body)])

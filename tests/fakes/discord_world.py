@@ -1,0 +1,60 @@
+"""What the fake Discord holds: one application and its bot user, a member (`user`), a guild with a
+text channel, a thread in it and an admin role, and a DM with the member; and the gateway events and
+API objects they make (READY, GUILD_CREATE, slash commands, button clicks, mentions, DMs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fakes import discord_payloads as p
+
+
+class DiscordWorld:
+    def __init__(self) -> None:
+        self.app_id = p.snowflake()
+        self.bot_user = p.user(self.app_id, "Lorebot", bot=True)
+        self.user = p.user(p.snowflake(), "ada")
+        self.guild_id = p.snowflake()
+        self.admin_role = p.role(p.snowflake(), "Lore keepers")
+        self.channel = p.text_channel(p.snowflake(), self.guild_id)
+        self.thread = p.thread(p.snowflake(), self.guild_id, self.channel["id"])
+        self.dm = p.dm_channel(p.snowflake(), self.user)
+
+    def ready(self) -> dict[str, Any]:
+        """READY's data, less the session fields the gateway adds."""
+        return {"v": 10, "user": self.bot_user, "guilds": [{"id": self.guild_id, "unavailable": True}],
+                "application": {"id": self.app_id, "flags": 0}, "private_channels": [], "relationships": [],
+                "presences": [], "shard": [0, 1]}
+
+    def guild_create(self) -> dict[str, Any]:
+        return p.guild(self.guild_id, channels=[self.channel], threads=[self.thread], roles=[self.admin_role],
+                       owner_id=p.snowflake())
+
+    def application(self) -> dict[str, Any]:
+        return {"id": self.app_id, "name": "Lorebot", "description": "", "icon": None, "bot_public": True,
+                "bot_require_code_grant": False, "owner": self.user, "team": None, "verify_key": "0" * 64,
+                "flags": 0, "bot": self.bot_user, "interactions_endpoint_url": None}
+
+    def slash(self, name: str, *, where: dict[str, Any] | None = None, permissions: int = p.MEMBER_PERMISSIONS,
+              roles: tuple[str, ...] = (), **options: str) -> dict[str, Any]:
+        """A slash command interaction from `user` in `where` (default: the text channel)."""
+        where = where or self.channel
+        guild_id = None if where["type"] == p.DM else self.guild_id
+        return p.interaction(p.CHAT_INPUT, p.slash_data(name, options, guild_id), app_id=self.app_id, channel=where,
+                             who=self.user, guild_id=guild_id, permissions=permissions, roles=roles)
+
+    def click(self, custom_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        """A button press on `message` (as the fake holds it) by `user`."""
+        in_dm = message["channel_id"] == self.dm["id"]
+        return p.interaction(p.COMPONENT, p.button_data(custom_id), app_id=self.app_id,
+                             channel=self.dm if in_dm else self.channel, who=self.user,
+                             guild_id=None if in_dm else self.guild_id, message=message)
+
+    def mention(self, text: str, where: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A message in which `user` writes "<@bot> text" in `where` (default: the text channel)."""
+        where = where or self.channel
+        return p.message(p.snowflake(), where["id"], self.user, f"<@{self.app_id}> {text}",
+                         guild_id=self.guild_id, member=p.member(self.user), mentions=[self.bot_user])
+
+    def direct_message(self, text: str) -> dict[str, Any]:
+        return p.message(p.snowflake(), self.dm["id"], self.user, text)

@@ -1,0 +1,106 @@
+"""Slack's message size rules, as the fake Web API enforces them: a message that breaks one is
+rejected with the error code Slack uses (`msg_too_long`, `invalid_blocks`, `no_text`), so a test
+passing against the fake proves the adapter stays inside the limits.
+
+Limits (api.slack.com/reference/block-kit): 50 blocks a message; section text 3,000 chars; context
+up to 10 elements; actions up to 25 elements; button text 75 chars, value 2,000, action_id 255;
+header text 150; every text object non-empty; message text 40,000 chars (the blocks' text is held
+to the same total).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_CONTEXT_ELEMENTS = 10
+MAX_ACTIONS_ELEMENTS = 25
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_ID = 255
+MAX_HEADER_TEXT = 150
+MAX_MESSAGE_TEXT = 40000
+
+
+class MessageRejected(ValueError):
+    def __init__(self, error: str, detail: str):
+        super().__init__(f"{error}: {detail}")
+        self.error = error
+        self.detail = detail
+
+
+def _text_object(obj: Any, where: str, limit: int) -> int:
+    if not isinstance(obj, dict) or obj.get("type") not in ("mrkdwn", "plain_text"):
+        raise MessageRejected("invalid_blocks", f"{where}: must be a mrkdwn or plain_text object")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text:
+        raise MessageRejected("invalid_blocks", f"{where}: text must be more than 0 characters")
+    if len(text) > limit:
+        raise MessageRejected("invalid_blocks", f"{where}: text must be at most {limit} characters, got {len(text)}")
+    return len(text)
+
+
+def _button(el: dict, where: str) -> int:
+    if el.get("text", {}).get("type") != "plain_text":
+        raise MessageRejected("invalid_blocks", f"{where}.text: a button's text must be plain_text")
+    size = _text_object(el.get("text"), f"{where}.text", MAX_BUTTON_TEXT)
+    if len(str(el.get("value", ""))) > MAX_BUTTON_VALUE or len(str(el.get("action_id", ""))) > MAX_ID:
+        raise MessageRejected("invalid_blocks", f"{where}: value or action_id too long")
+    return size
+
+
+def _block(block: Any, where: str) -> int:
+    """The characters of text the block holds; raises MessageRejected when it breaks a rule."""
+    if not isinstance(block, dict):
+        raise MessageRejected("invalid_blocks", f"{where}: a block must be an object")
+    if len(str(block.get("block_id", ""))) > MAX_ID:
+        raise MessageRejected("invalid_blocks", f"{where}.block_id: at most {MAX_ID} characters")
+    kind = block.get("type")
+    if kind == "section":
+        if "text" not in block and not block.get("fields"):
+            raise MessageRejected("invalid_blocks", f"{where}: a section needs text or fields")
+        return _text_object(block["text"], f"{where}.text", MAX_SECTION_TEXT) if "text" in block else 0
+    if kind == "context":
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not 1 <= len(elements) <= MAX_CONTEXT_ELEMENTS:
+            raise MessageRejected("invalid_blocks", f"{where}.elements: 1 to {MAX_CONTEXT_ELEMENTS} elements")
+        return sum(_text_object(e, f"{where}.elements[{i}]", MAX_SECTION_TEXT) for i, e in enumerate(elements))
+    if kind == "actions":
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not 1 <= len(elements) <= MAX_ACTIONS_ELEMENTS:
+            raise MessageRejected("invalid_blocks", f"{where}.elements: 1 to {MAX_ACTIONS_ELEMENTS} elements")
+        for i, el in enumerate(elements):
+            if not isinstance(el, dict) or el.get("type") != "button":
+                raise MessageRejected("invalid_blocks", f"{where}.elements[{i}]: only buttons are supported here")
+        return sum(_button(el, f"{where}.elements[{i}]") for i, el in enumerate(elements))
+    if kind == "header":
+        return _text_object(block.get("text"), f"{where}.text", MAX_HEADER_TEXT)
+    if kind == "divider":
+        return 0
+    raise MessageRejected("invalid_blocks", f"{where}: unsupported block type {kind!r}")
+
+
+def check_message(args: dict[str, Any]) -> None:
+    """Raise MessageRejected if chat.postMessage/chat.update/a response_url post would be refused."""
+    text = args.get("text") or ""
+    blocks = args.get("blocks")
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except ValueError:
+            raise MessageRejected("invalid_blocks_format", "blocks is not valid JSON") from None
+    if not text and not blocks:
+        raise MessageRejected("no_text", "a message needs text or blocks")
+    if len(text) > MAX_MESSAGE_TEXT:
+        raise MessageRejected("msg_too_long", f"text has {len(text)} characters (at most {MAX_MESSAGE_TEXT})")
+    if blocks is None:
+        return
+    if not isinstance(blocks, list):
+        raise MessageRejected("invalid_blocks_format", "blocks must be an array")
+    if len(blocks) > MAX_BLOCKS:
+        raise MessageRejected("invalid_blocks", f"{len(blocks)} blocks (at most {MAX_BLOCKS})")
+    total = sum(_block(b, f"blocks[{i}]") for i, b in enumerate(blocks))
+    if total > MAX_MESSAGE_TEXT:
+        raise MessageRejected("msg_too_long", f"blocks hold {total} characters (at most {MAX_MESSAGE_TEXT})")
