@@ -59,6 +59,9 @@ class Lorebot:
         self.answers = AnswerLog(redis, settings.key_prefix)
         self.generator = Generator(settings) if settings.generative else None
         self._ingest_model: tuple[CachedEmbedder, Indexes] | None = None
+        # Answers beyond this many wait their turn: under a burst the first questions finish first
+        # instead of all finishing late together.
+        self._slots = asyncio.Semaphore(settings.max_concurrent_answers)
 
     @classmethod
     async def open(cls, settings: Settings, redis: Redis | None = None) -> Lorebot:
@@ -90,8 +93,11 @@ class Lorebot:
         question = " ".join(q.text.split())[:MAX_QUESTION_CHARS]
         if not question:
             return Answer(EMPTY, mode="notice", error="empty_question")
+        # The deadline runs from the question's arrival, so time spent queued counts too.
+        deadline = asyncio.get_running_loop().time() + self.settings.answer_deadline
         try:
-            answer = await self._answer(q, question, on_text)
+            async with self._slots:
+                answer = await self._answer(q, question, on_text, deadline)
             if answer.mode != "notice":
                 await self.memory.add(q.conversation, question, answer.text)
             answer_id = await self.answers.record(q, answer)
@@ -103,14 +109,13 @@ class Lorebot:
             return _redis_down(exc.__cause__)
         return dataclasses.replace(answer, id=answer_id)
 
-    async def _answer(self, q: Question, question: str, on_text: OnText | None) -> Answer:
+    async def _answer(self, q: Question, question: str, on_text: OnText | None, deadline: float) -> Answer:
         sources = await visible_sources(self.redis, self.settings, q)
         if sources == []:
             return Answer(NO_SOURCES.format(scope=q.scope), mode="notice", error="no_sources")
         history = await self.memory.recent(q.conversation)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
         # One deadline for the whole answer: the question's embedding and the generation share it.
-        deadline = asyncio.get_running_loop().time() + self.settings.answer_deadline
         try:
             async with asyncio.timeout_at(deadline):
                 passages = await self.retriever.search(question, sources, self.settings.top_k, context=previous)

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     model_timeout: float = Field(default=30.0, gt=0, alias="LOREBOT_MODEL_TIMEOUT")
     model_retries: int = Field(default=2, ge=0, le=10, alias="LOREBOT_MODEL_RETRIES")
     answer_deadline: float = Field(default=60.0, gt=0, alias="LOREBOT_ANSWER_DEADLINE")
+    max_concurrent_answers: int = Field(default=8, ge=1, le=1000, alias="LOREBOT_MAX_CONCURRENT_ANSWERS")
 
     # Retrieval and memory
     top_k: int = Field(default=6, ge=1, le=50, alias="LOREBOT_TOP_K")

@@ -93,9 +93,19 @@ def build_app(bot: Lorebot) -> SlackApp:
     return SlackApp(bolt, replies)
 
 
+@web.middleware
+async def refuse_malformed_timestamps(request: web.Request, handler):
+    """slack_sdk's signature check does int() on the timestamp unguarded: a forged non-numeric one
+    would be a 500 with a traceback. It is an unsigned request: 401."""
+    if request.method == "POST" and not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+        return web.json_response({"error": "invalid request"}, status=401)
+    return await handler(request)
+
+
 def web_app(slack: SlackApp) -> web.Application:
     """The HTTP app: bolt's endpoint plus GET /healthz (200 when Redis answers, else 503)."""
     app = slack.bolt.web_app(path=EVENTS_PATH)
+    app.middlewares.append(refuse_malformed_timestamps)
 
     async def health(request: web.Request) -> web.Response:
         try:

@@ -17,7 +17,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from bot.core import Lorebot
+from bot.embedder import Embedder
 from bot.evaluation.dataset import Judged
 from bot.evaluation.metrics import mean, ndcg_at_k, recall_at_k
 from bot.retrieval import MODES, Retriever
@@ -74,11 +77,33 @@ async def _rankings(retriever: Retriever, judged: Judged, source: str, mode: str
     return dict(await asyncio.gather(*(one(q) for q in judged.queries)))
 
 
-async def evaluate(as_configured: Retriever, source: str, judged: Judged, modes: list[str],
+class QueryMemo(Embedder):
+    """An embedder that embeds each question once: every mode and pass asks the same questions."""
+
+    def __init__(self, inner: Embedder):
+        self.inner = inner
+        self.model_id, self.dims, self.max_tokens = inner.model_id, inner.dims, inner.max_tokens
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    async def _encode(self, texts: list[str]) -> np.ndarray:
+        return await self.inner.embed_documents(texts)
+
+    async def embed_query(self, text: str) -> np.ndarray:
+        if text not in self._vectors:
+            self._vectors[text] = await self.inner.embed_query(text)
+        return self._vectors[text]
+
+
+async def evaluate(retriever: Retriever, source: str, judged: Judged, modes: list[str],
                    progress: Progress | None = None) -> dict[str, dict[str, float]]:
     """{mode: {"ndcg@10": x, "recall@100": y}} for the judged queries against `source`."""
-    deep = Retriever(as_configured.indexes, as_configured.embedder, dataclasses.replace(
-        as_configured.config, candidates=max(as_configured.config.candidates, 2 * RECALL_AT)))
+    memo = QueryMemo(retriever.embedder)
+    as_configured = Retriever(retriever.indexes, memo, retriever.config)
+    deep = Retriever(retriever.indexes, memo, dataclasses.replace(
+        retriever.config, candidates=max(retriever.config.candidates, 2 * RECALL_AT)))
     total = 2 * len(modes) * len(judged.queries)
     done = 0
 
