@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import socket
 import threading
 import time
 import uuid
@@ -35,6 +34,7 @@ from typing import Any, Callable
 import numpy as np
 from aiohttp import web
 
+from tests.fakes.background_server import BackgroundServer
 from tests.fakes.openai_content import cite_first_passage, count_tokens, hashed_embedding, message_text
 
 Reply = Callable[[list[dict[str, Any]]], str]
@@ -72,7 +72,9 @@ def error_response(status: int, message: str, type_: str, code: str | None = Non
     return web.json_response(body, status=status, headers=headers)
 
 
-class FakeOpenAI:
+class FakeOpenAI(BackgroundServer):
+    name = "fake-openai"
+
     def __init__(self, *, dims: int = 384, reply: Reply = cite_first_passage, stream_pieces: int = 4,
                  models: tuple[str, ...] = ("gpt-4o-mini", "text-embedding-3-small")) -> None:
         self.dims = dims
@@ -83,12 +85,7 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._failures: list[_Fault] = []
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._start_error: BaseException | None = None
-        self.port = 0
+        super().__init__()
 
     # --- controls -------------------------------------------------------------------------------
     @property
@@ -119,61 +116,14 @@ class FakeOpenAI:
         with self._lock:
             self._failures.extend([_Fault(None, stall=seconds, path=path)] * n)
 
-    # --- lifecycle ------------------------------------------------------------------------------
-    def start(self) -> FakeOpenAI:
-        if self._thread is not None:
-            raise RuntimeError("the fake OpenAI server is already running")
-        self._start_error = None
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(sock),), name="fake-openai", daemon=True)
-        self._thread.start()
-        self._ready.wait(timeout=10)
-        if self._start_error is not None or not self._ready.is_set():
-            self.stop()
-            raise RuntimeError("the fake OpenAI server did not start") from self._start_error
-        return self
-
-    def stop(self) -> None:
-        if self._loop is not None and self._stopping is not None:
-            try:
-                self._loop.call_soon_threadsafe(self._stopping.set)
-            except RuntimeError:  # the loop already ended (the server failed to start)
-                pass
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._thread = self._loop = self._stopping = None
-        self._ready.clear()
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    async def _serve(self, sock: socket.socket) -> None:
-        self._loop, self._stopping = asyncio.get_running_loop(), asyncio.Event()
+    # --- the server -----------------------------------------------------------------------------
+    def build_app(self) -> web.Application:
         app = web.Application(middlewares=[self._behaviour])
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_post("/v1/embeddings", self._embeddings)
         app.router.add_get("/v1/models", self._models)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
-        runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.5)
-        try:
-            await runner.setup()
-            sock.listen()
-            await web.SockSite(runner, sock).start()
-        except BaseException as exc:  # reported to start() in the caller's thread
-            self._start_error = exc
-            sock.close()
-            self._ready.set()
-            return
-        self._ready.set()
-        try:
-            await self._stopping.wait()
-        finally:
-            await runner.cleanup()
+        return app
 
     # --- handlers -------------------------------------------------------------------------------
     @web.middleware
