@@ -37,3 +37,11 @@ def save(name: str, figures: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(figures, indent=2) + "\n")
     return path
+
+
+def report(name: str, figures: dict) -> None:
+    """Print the figures, one a line, and write them to bench/results/NAME.json."""
+    width = max(len(k) for k in figures) + 2
+    for key, value in figures.items():
+        print(f"{key:{width}} {value}")
+    print(f"written to {save(name, figures)}")

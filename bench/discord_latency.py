@@ -14,7 +14,7 @@ import asyncio
 import time
 
 from adapters.discord.app import LorebotClient
-from bench.common import percentile, save, scratch_redis
+from bench.common import percentile, report, scratch_redis
 from bot.access import links_key
 from bot.core import Lorebot
 from bot.settings import load_settings
@@ -96,9 +96,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     args = parser.parse_args()
     figures = asyncio.run(run(args.rounds, args.concurrency))
-    for k, v in figures.items():
-        print(f"{k:24} {v}")
-    print(f"written to {save('discord_latency', figures)}")
+    report("discord_latency", figures)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import random
 import time
 from pathlib import Path
 
-from bench.common import save, scratch_redis
+from bench.common import report, scratch_redis
 from bot.core import Lorebot
 from bot.settings import load_settings
 from ingest.chunker import Chunker
@@ -90,9 +90,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     args = parser.parse_args()
     figures = asyncio.run(run(args.pages))
-    for k, v in figures.items():
-        print(f"{k:36} {v}")
-    print(f"written to {save('ingest_speed', figures)}")
+    report("ingest_speed", figures)
 
 
 if __name__ == "__main__":

@@ -115,7 +115,6 @@ async def memory(redis: Redis, index: AsyncSearchIndex) -> dict:
 async def series(url: str, base: list[dict], sizes: list[int], datatype: str, questions: list[str],
                  embedder: Precomputed) -> list[dict]:
     redis = Redis.from_url(url)
-    await redis.flushall()
     keys = Keys("bench", "minilm-l6-v2")
     chunks = AsyncSearchIndex(chunk_schema(keys, embedder.dims, datatype=datatype), redis_client=redis)
     await chunks.create()
@@ -181,8 +180,9 @@ async def run(sizes: list[int], n_questions: int) -> dict:
         vectors[q] = await local.embed_query(q)
         times.append((time.perf_counter() - t) * 1000)
     embedder = Precomputed(vectors, local.dims)
-    with scratch_redis() as (url, _):
+    with scratch_redis() as (url, _):  # a fresh server each: memory figures start from the same base
         f32 = await series(url, base, sizes, "float32", questions, embedder)
+    with scratch_redis() as (url, _):
         f16 = await series(url, base, sizes[-1:], "float16", questions, embedder)
     return {
         "base": f"{len(base)} SciFact chunks" if real else "synthetic",

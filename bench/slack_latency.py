@@ -16,7 +16,7 @@ import time
 import aiohttp
 
 from adapters.slack.app import build_app, start_http
-from bench.common import percentile, save, scratch_redis
+from bench.common import percentile, report, scratch_redis
 from bot.access import links_key
 from bot.core import Lorebot
 from bot.settings import load_settings
@@ -101,9 +101,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     args = parser.parse_args()
     figures = asyncio.run(run(args.events, args.concurrency))
-    for k, v in figures.items():
-        print(f"{k:24} {v}")
-    print(f"written to {save('slack_latency', figures)}")
+    report("slack_latency", figures)
 
 
 if __name__ == "__main__":
