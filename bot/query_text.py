@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import snowballstemmer
+from redisvl.query.filter import Tag
 from redisvl.utils.stopwords import get_stopwords
 
 # RediSearch's own default stopword list, in case a language list lacks one of them.
@@ -39,14 +40,9 @@ def search_terms(text: str) -> list[str]:
     return list(seen)
 
 
-
-def _stem(term: str) -> str:
-    return _STEMMER.stemWord(term)
-
-
-def full_text_query(terms: list[str], source_filter: str | None) -> str:
+def full_text_query(terms: list[str], sources: list[str] | None) -> str:
     """A RediSearch query (run with VERBATIM) for any of `terms` (from search_terms), each matched in
-    any of its forms and counted once, restricted by `source_filter` without letting it score.
+    any of its forms and counted once, in chunks of `sources` (None: all), which do not score.
 
     - RediSearch indexes every word as written and, where it differs, as "+" + its Snowball stem;
       its own query expansion then counts a word written as asked twice (as itself and as its
@@ -55,17 +51,19 @@ def full_text_query(terms: list[str], source_filter: str | None) -> str:
     - Each clause is one term under the filter, `(F t1) | (F t2)`, never `(t1 | t2) F`: as the
       follower of an intersection, a union stops at its first matching child, so a chunk would
       score on some of its matching terms only, depending on inverted-index sizes.
-    - The tag filter gets weight 0: otherwise a source tag scores like a term (by its IDF across
-      sources), and with several sources linked the smallest source wins every question.
+    - The source tag would score like a term, with an IDF that depends on how the index was built
+      (0 in one index, 35 in a copy of it), outweighing every word: it gets weight 0. RediSearch
+      2.10 keeps that weight only on a union of tag values, so a single source is written twice.
     """
     words: dict[str, None] = {}
     for term in terms:
-        stem = _stem(term)
+        stem = _STEMMER.stemWord(term)
         if stem in STOPWORDS:
             continue
         words.setdefault(stem, None)
         words.setdefault("\\+" + stem, None)
-    if source_filter is None:
+    if sources is None:
         return " | ".join(words)
-    flt = f"{source_filter}=>{{$weight:0.0}}"
+    union = list(sources) * 2 if len(sources) == 1 else list(sources)
+    flt = f"{Tag('source') == union}=>{{$weight:0.0}}"
     return " | ".join(f"({flt} {w})" for w in words)

@@ -9,6 +9,7 @@ how they are fused; `lorebot eval` measures each of them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 
 from redisvl.query import FilterQuery, VectorQuery
@@ -20,7 +21,8 @@ from bot.index import Indexes
 from bot.query_text import full_text_query, search_terms
 from bot.types import Passage
 
-RETURN_FIELDS = ["text", "title", "heading", "source", "doc_id", "path", "url"]
+CANDIDATE_FIELDS = ["source", "doc_id"]  # enough to fuse; the chosen passages' text is read afterwards
+PASSAGE_FIELDS = ["text", "title", "heading", "path", "url"]
 
 
 @dataclass(frozen=True)
@@ -95,16 +97,16 @@ class Retriever:
             terms = search_terms(q)
             if how.bm25 and terms:
                 weights.append(("bm25", how.text_weight * weight))
-                tasks.append(self._bm25(terms, flt))
+                tasks.append(self._bm25(terms, sources))
         if not tasks:
             return []
         results = await asyncio.gather(*tasks)
-        return self._fuse(how, list(zip(weights, results)), top_k)
+        return await self._passages(self._fuse(how, list(zip(weights, results)), top_k))
 
     async def _vector(self, text: str, flt: FilterExpression | None) -> list[dict]:
         vec = await self.embedder.embed_query(text)
         query = VectorQuery(
-            vector=vec.tolist(), vector_field_name="embedding", return_fields=RETURN_FIELDS,
+            vector=vec.tolist(), vector_field_name="embedding", return_fields=CANDIDATE_FIELDS,
             filter_expression=flt, num_results=self.config.candidates, dtype=self.dtype,
         )
         hits = await self.indexes.chunks.query(query)
@@ -112,15 +114,16 @@ class Retriever:
             hit["score"] = 1.0 - float(hit["vector_distance"])  # cosine similarity
         return hits
 
-    async def _bm25(self, terms: list[str], flt: FilterExpression | None) -> list[dict]:
+    async def _bm25(self, terms: list[str], sources: list[str] | None) -> list[dict]:
         query = FilterQuery(
-            filter_expression=FilterExpression(full_text_query(terms, str(flt) if flt else None)),
-            return_fields=RETURN_FIELDS, num_results=self.config.candidates,
+            filter_expression=FilterExpression(full_text_query(terms, sources)),
+            return_fields=CANDIDATE_FIELDS, num_results=self.config.candidates,
         )
         query.scorer("BM25STD").with_scores().verbatim()  # full_text_query spells out each word's forms
         return await self.indexes.chunks.query(query)
 
     def _fuse(self, how: Mode, runs: list[tuple[tuple[str, float], list[dict]]], top_k: int) -> list[Passage]:
+        """The best `top_k` chunks, as passages without their text yet."""
         rows: dict[str, dict] = {}
         ranks: dict[str, dict[str, int]] = {}
         for (name, _), hits in runs:
@@ -135,7 +138,8 @@ class Retriever:
                 best.setdefault(unit(hit["id"]), float(hit["score"]))
             lists.append(Ranked(weight, list(best), list(best.values())))
         fused = reciprocal_rank(lists, how.rrf_k) if how.fusion == "rrf" else normalised_sum(lists)
-        # Chunks in order of their unit's fused score, then of their own best rank in any list.
+        # Chunks in order of their unit's fused score (a document's chunks stay together when fused
+        # per document), then of their own best rank in any list.
         order = sorted(rows, key=lambda key: (-fused[unit(key)], min(ranks[key].values())))
         passages: list[Passage] = []
         per_doc: dict[str, int] = {}
@@ -146,13 +150,26 @@ class Retriever:
                 continue
             per_doc[doc] = per_doc.get(doc, 0) + 1
             passages.append(Passage(
-                chunk_id=key, doc_id=row.get("doc_id", ""), source=row.get("source", ""),
-                title=row.get("title", ""), heading=row.get("heading", ""), path=row.get("path", ""),
-                url=row.get("url", ""), text=row.get("text", ""), score=fused[unit(key)], ranks=ranks[key],
+                chunk_id=key, doc_id=row.get("doc_id", ""), source=row.get("source", ""), title="", heading="",
+                path="", url="", text="", score=fused[unit(key)], ranks=ranks[key],
             ))
             if len(passages) >= top_k:
                 break
         return passages
+
+    async def _passages(self, chosen: list[Passage]) -> list[Passage]:
+        """The chosen chunks with their text, read in one round trip. A chunk deleted since the
+        search (a sync swapped its page) is left out."""
+        pipe = self.indexes.chunks.client.pipeline(transaction=False)
+        for p in chosen:
+            pipe.hmget(p.chunk_id, PASSAGE_FIELDS)
+        found = []
+        for p, values in zip(chosen, await pipe.execute()):
+            if values[0] is None:
+                continue
+            fields = dict(zip(PASSAGE_FIELDS, (v.decode() if isinstance(v, bytes) else (v or "") for v in values)))
+            found.append(dataclasses.replace(p, **fields))
+        return found
 
 
 def doc_key(row: dict) -> str:

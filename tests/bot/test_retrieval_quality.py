@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from redis.commands.search.query import Query
 
 from bot.fusion import Ranked, normalised_sum, reciprocal_rank
 from bot.query_text import full_text_query, search_terms
@@ -63,8 +64,27 @@ def test_full_text_query_spells_out_stems_and_mutes_the_filter():
     terms = search_terms("Treatments of the disease")
     assert terms == ["treatments", "disease"]
     assert full_text_query(terms, None) == r"treatment | \+treatment | diseas | \+diseas"
-    query = full_text_query(terms, "@source:{wiki}")
-    assert query.startswith(r"(@source:{wiki}=>{$weight:0.0} treatment) | (@source:{wiki}=>{$weight:0.0} \+treatment)")
+    query = full_text_query(terms, ["wiki"])
+    assert query.startswith(r"(@source:{wiki|wiki}=>{$weight:0.0} treatment) | ")
+
+
+async def test_filtered_bm25_scores_equal_unfiltered_ones(two_sources):
+    """Straight from RediSearch: a filter on one source or several changes which chunks come back,
+    never their scores."""
+    index = two_sources.indexes.chunks.name
+    terms = search_terms("how do I restore the database backups")
+
+    async def scores(sources):
+        query = Query(full_text_query(terms, sources)).verbatim().scorer("BM25STD").with_scores().paging(0, 100)
+        result = await two_sources.redis.ft(index).search(query.dialect(2))
+        return {doc.id: float(doc.score) for doc in result.docs}
+
+    everything = await scores(None)
+    assert len(everything) >= 4
+    for sources in (["wiki"], ["news"], ["wiki", "news"]):
+        got = await scores(sources)
+        assert got and got == pytest.approx({k: v for k, v in everything.items() if k in got})
+        assert len(got) < len(everything) or len(sources) == 2
 
 
 def test_reciprocal_rank_and_normalised_sum():
