@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
@@ -35,6 +36,7 @@ from bot.types import Answer, Question
 log = logging.getLogger(__name__)
 OnText = Callable[[str], Awaitable[None]]
 MAX_QUESTION_CHARS = 4000
+MODEL_CHECK_S = 30.0  # how often a process waiting for a model switch looks whether it has happened
 
 NO_SOURCES = (
     "No document source is linked to this channel yet, so I have nothing to answer from. "
@@ -45,6 +47,10 @@ NOT_FOUND = "I could not find anything about that in the documents this channel 
 EMPTY = "Ask me a question about your documents, for example: “How do I set up the Slack app?”"
 REDIS_DOWN = "I can't reach my document store (Redis) right now. Please try again in a minute."
 SEARCH_FAILED = "I couldn't search the documents: {reason}. Please try again in a minute."
+TIMED_OUT = ("I couldn't answer within {seconds:.0f} s: my document store or the model did not respond in "
+             "time. Please try again in a minute.")
+DEADLINE_GRACE_S = 2.0  # past the answer deadline, for what runs after generation stopped at it
+BOOKKEEPING_S = 5.0  # memory and answer log, once the answer is ready: never worth losing the answer for
 
 
 class Lorebot:
@@ -59,6 +65,8 @@ class Lorebot:
         self.answers = AnswerLog(redis, settings.key_prefix)
         self.generator = Generator(settings) if settings.generative else None
         self._ingest_model: tuple[CachedEmbedder, Indexes] | None = None
+        self._retired: list[CachedEmbedder] = []  # replaced by a model switch; answers may still use them
+        self._next_model_check = 0.0
         # Answers beyond this many wait their turn: under a burst the first questions finish first
         # instead of all finishing late together.
         self._slots = asyncio.Semaphore(settings.max_concurrent_answers)
@@ -81,7 +89,28 @@ class Lorebot:
         await self.embedder.close()
         if self._ingest_model:
             await self._ingest_model[0].close()
+        for embedder in self._retired:
+            await embedder.close()
         await self.redis.aclose()
+
+    async def follow_model_switch(self) -> bool:
+        """Answer from the configured model's index once it has become the active one (every source
+        synced with it, usually by the scheduler process), without a restart. Checked at most every
+        MODEL_CHECK_S seconds; True when this call switched."""
+        if self._ingest_model is None:
+            return False
+        now = time.monotonic()
+        if now < self._next_model_check:
+            return False
+        self._next_model_check = now + MODEL_CHECK_S
+        if await serving_spec(self.redis, self.settings, quiet=True) != self.settings.embeddings:
+            return False
+        self._retired.append(self.embedder)
+        self.embedder, self.indexes = self._ingest_model
+        self._ingest_model = None
+        self.retriever = Retriever(self.indexes, self.embedder, self.retriever.config)
+        log.info("now answering from the %s index", self.indexes.keys.model_id)
+        return True
 
     def indexer(self):
         from ingest.sync import Indexer  # ingest depends on the core, not the other way round
@@ -96,20 +125,32 @@ class Lorebot:
         # The deadline runs from the question's arrival, so time spent queued counts too.
         deadline = asyncio.get_running_loop().time() + self.settings.answer_deadline
         try:
-            async with self._slots:
-                answer = await self._answer(q, question, on_text, deadline)
-            if answer.mode != "notice":
-                await self.memory.add(q.conversation, question, answer.text)
-            answer_id = await self.answers.record(q, answer)
+            # Bounded as a whole: a Redis that silently drops packets must not hold the question for
+            # the client's socket timeouts and retries.
+            async with asyncio.timeout_at(deadline + DEADLINE_GRACE_S):
+                async with self._slots:
+                    answer = await self._answer(q, question, on_text, deadline)
+        except TimeoutError:
+            log.warning("no answer within the deadline (%.0f s)", self.settings.answer_deadline)
+            return Answer(TIMED_OUT.format(seconds=self.settings.answer_deadline), mode="notice", error="timeout")
         except RedisError as exc:
             return _redis_down(exc)
         except RedisSearchError as exc:  # redisvl wraps the client's errors
             if not isinstance(exc.__cause__, (RedisConnectionError, RedisTimeoutError)):
                 raise
             return _redis_down(exc.__cause__)
+        try:
+            async with asyncio.timeout(BOOKKEEPING_S):
+                if answer.mode != "notice":
+                    await self.memory.add(q.conversation, question, answer.text)
+                answer_id = await self.answers.record(q, answer)
+        except (RedisError, TimeoutError) as exc:  # the answer stands; the thread's memory misses it
+            log.warning("answer not recorded: %s", type(exc).__name__)
+            return answer
         return dataclasses.replace(answer, id=answer_id)
 
     async def _answer(self, q: Question, question: str, on_text: OnText | None, deadline: float) -> Answer:
+        await self.follow_model_switch()
         sources = await visible_sources(self.redis, self.settings, q)
         if sources == []:
             return Answer(NO_SOURCES.format(scope=q.scope), mode="notice", error="no_sources")

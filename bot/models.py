@@ -30,11 +30,11 @@ def _s(value: bytes | str | None) -> str | None:
     return value.decode() if isinstance(value, bytes) else value
 
 
-async def serving_spec(redis: Redis, settings: Settings) -> str:
+async def serving_spec(redis: Redis, settings: Settings, quiet: bool = False) -> str:
     """The LOREBOT_EMBEDDINGS spec whose index answers questions now."""
     active = await redis.hgetall(_active_key(settings.key_prefix))
     spec = _s(active.get(b"spec") or active.get("spec")) if active else None
-    if spec and spec != settings.embeddings:
+    if spec and spec != settings.embeddings and not quiet:
         log.info("answering with the %s index until every source is synced with %s", spec, settings.embeddings)
     return spec or settings.embeddings
 

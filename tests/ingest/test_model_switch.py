@@ -49,3 +49,31 @@ async def test_switch_waits_for_every_source(make_settings, fake_openai, tmp_pat
         assert sent[-1] == "model-b"
     finally:
         await done.close()
+
+
+async def test_a_running_bot_follows_the_switch_without_a_restart(make_settings, fake_openai, tmp_path):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "p.md").write_text("# Page one\n\nText about one things.\n")
+    first = await Lorebot.open(make_settings(**env(fake_openai, "model-a")))
+    await first.indexer().sync("one", tmp_path / "one")
+    await first.close()
+
+    new_settings = make_settings(**env(fake_openai, "model-b"))
+    serving = await Lorebot.open(new_settings)  # e.g. the Slack process, started before the re-sync
+    scheduler = await Lorebot.open(new_settings)
+    try:
+        await serving.redis.sadd(links_key(new_settings.key_prefix, "slack:C1"), "one")
+        await serving.answer(Question("slack", "C1", "one things"))
+        assert serving.indexes.keys.model_id == "openai-model-a"
+
+        await scheduler.indexer().sync("one", tmp_path / "one")  # every source now synced with model-b
+        await serving.answer(Question("slack", "C1", "one things"))
+        assert serving.indexes.keys.model_id == "openai-model-a"  # not looked again yet: no Redis read per answer
+        serving._next_model_check = 0.0  # as if MODEL_CHECK_S had passed
+        answer = await serving.answer(Question("slack", "C1", "one things"))
+        assert serving.indexes.keys.model_id == "openai-model-b"
+        assert answer.citations and answer.citations[0].source == "one"
+        assert [r.json["model"] for r in fake_openai.requests_to("/v1/embeddings")][-1] == "model-b"
+    finally:
+        await scheduler.close()
+        await serving.close()

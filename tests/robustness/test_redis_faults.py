@@ -14,9 +14,10 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.access import links_key
-from bot.core import REDIS_DOWN, Lorebot
+from bot.core import DEADLINE_GRACE_S, REDIS_DOWN, Lorebot
 from bot.redis_server import ensure_embedded_redis, stop_embedded_redis
 from bot.types import Question
+from tests.robustness.blackhole import Blackhole
 from tests.robustness.index_check import index_state
 from tests.robustness.sync_faults import PAGES, codename, export, when_written
 
@@ -141,3 +142,30 @@ async def test_kill9_of_the_managed_embedded_redis_keeps_index_and_memory(make_s
     finally:
         await bot.close()
         stop_embedded_redis(settings.redis_dir)
+
+
+async def test_a_redis_that_silently_drops_packets_costs_at_most_the_answer_deadline(
+        make_settings, redis_url, fake_model_env, tmp_path):
+    """No reset and no error, just no reply: without a bound on the whole answer, the client's socket
+    timeout (30 s) and retries would hold the question for minutes."""
+    export(tmp_path / "export", pages=5)
+    proxy = await Blackhole(redis_url).start()
+    bot = await Lorebot.open(make_settings(REDIS_URL=proxy.url, LOREBOT_ANSWER_DEADLINE=2, **fake_model_env))
+    try:
+        await bot.indexer().sync("docs", tmp_path / "export")
+        await bot.redis.sadd(links_key(bot.settings.key_prefix, "slack:C1"), "docs")
+        question = Question("slack", "C1", f"What does the {codename(3)} runbook explain?", thread="t1")
+        assert (await bot.answer(question)).citations
+        proxy.dropping = True
+        started = time.monotonic()
+        silent = await asyncio.wait_for(bot.answer(question), 60)
+        waited = time.monotonic() - started
+        assert (silent.error, silent.mode) == ("timeout", "notice"), silent
+        assert "within 2 s" in silent.text
+        assert waited < 2 + DEADLINE_GRACE_S + 5, waited  # the bound itself, not a speed target
+        proxy.dropping = False
+        back = await bot.answer(question)
+        assert back.error is None and back.citations[0].title == f"Runbook {codename(3)}", back
+    finally:
+        await bot.close()
+        await proxy.close()
