@@ -31,6 +31,7 @@ from ingest.readers import read_export
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 BATCH_CHUNKS = 256
 DOCS_PER_CHUNKING = 16
+BATCHES_IN_FLIGHT = 2
 DEFAULT_CHUNK_TOKENS = 512  # large-window remote models: passages this size retrieve better than whole pages
 
 
@@ -153,10 +154,12 @@ class Indexer:
 
     async def _write(self, source: str, todo: list[Document], existing: dict[str, dict[str, str]],
                      report: SyncReport, progress: Progress | None) -> None:
-        """Chunk, embed and store, overlapped: the next batch is chunked and the previous one written
-        while the model encodes, so the pipeline runs at the embedder's own speed."""
+        """Chunk, embed and store, overlapped so the model never waits: documents are chunked ahead
+        in a thread, and two batches are in flight, so while one encodes (the local model encodes one
+        batch at a time) the other has its cache lookup, cache store and Redis writes done."""
         Batch = list[tuple[Document, list[Chunk]]]
         queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=2)
+        done = 0
 
         def chunk_all(docs: list[Document]) -> Batch:
             return [(d, self.chunker.chunk(d.title, d.text)) for d in docs]
@@ -171,29 +174,26 @@ class Indexer:
                         batch = []
                 await queue.put(batch)
             finally:
-                await queue.put(None)  # also on failure: the consumer stops, `await producer` raises
+                await queue.put(None)  # also on failure: the consumers stop
 
-        producer = asyncio.create_task(produce())
-        writing: asyncio.Task[None] | None = None
-        done = 0
-        try:
+        async def consume() -> None:
+            nonlocal done
             while (batch := await queue.get()) is not None:
                 texts = [c.embed_text for _, chunks in batch for c in chunks]
                 vectors = await self.embedder.embed_documents(texts)
-                if writing:
-                    await writing
-                writing = asyncio.create_task(self._store(source, batch, vectors, existing, report))
+                await self._store(source, batch, vectors, existing, report)
                 done += len(batch)
                 if progress:
                     progress("embed", done, len(todo))
-            if writing:
-                await writing
-            await producer
-        finally:
-            producer.cancel()
-            if writing is not None:  # a failed sync stops writing before it raises, not behind its caller
-                writing.cancel()
-                await asyncio.gather(writing, return_exceptions=True)
+            await queue.put(None)  # for the other consumer
+
+        tasks = [asyncio.create_task(produce()), *(asyncio.create_task(consume()) for _ in range(BATCHES_IN_FLIGHT))]
+        try:
+            await asyncio.gather(*tasks)
+        finally:  # a failed sync stops every part before it raises, not behind its caller
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _store(self, source: str, batch: list[tuple[Document, list[Chunk]]], vectors: np.ndarray,
                      existing: dict[str, dict[str, str]], report: SyncReport) -> None:
