@@ -107,11 +107,11 @@ def make_pdf(pages: list[str], title: str = "") -> bytes:
     return bytes(out)
 
 
-def encrypt_pdf(data: bytes, user_password: str) -> bytes:
+def encrypt_pdf(data: bytes, user_password: str, algorithm: str = "RC4-128") -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm="RC4-128")
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

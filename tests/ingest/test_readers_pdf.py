@@ -17,13 +17,16 @@ def test_title_falls_back_to_file_name():
     assert read_pdf("release_notes.pdf", make_pdf(["v2"]))[0].title == "release notes"
 
 
-def test_password_protected_pdf_is_refused():
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_password_protected_pdf_is_refused(algorithm):
     with pytest.raises(ReaderError, match="^password-protected PDF$"):
-        read_pdf("secret.pdf", encrypt_pdf(make_pdf(["payroll"]), user_password="hunter2"))
+        read_pdf("secret.pdf", encrypt_pdf(make_pdf(["payroll"]), user_password="hunter2", algorithm=algorithm))
 
 
-def test_pdf_with_only_an_owner_password_is_read():
-    [doc] = read_pdf("locked.pdf", encrypt_pdf(make_pdf(["printing is restricted"]), user_password=""))
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_pdf_with_only_an_owner_password_is_read(algorithm):
+    data = encrypt_pdf(make_pdf(["printing is restricted"]), user_password="", algorithm=algorithm)
+    [doc] = read_pdf("locked.pdf", data)
     assert "printing is restricted" in doc.text
 
 
