@@ -156,7 +156,8 @@ class Indexer:
                      report: SyncReport, progress: Progress | None) -> None:
         """Chunk, embed and store, overlapped so the model never waits: documents are chunked ahead
         in a thread, and two batches are in flight, so while one encodes (the local model encodes one
-        batch at a time) the other has its cache lookup, cache store and Redis writes done."""
+        batch at a time) the other has its cache lookup, cache store and Redis writes done. When a
+        batch fails, the other one still completes and is stored: the next sync resumes after it."""
         Batch = list[tuple[Document, list[Chunk]]]
         queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=2)
         done = 0
@@ -176,24 +177,39 @@ class Indexer:
             finally:
                 await queue.put(None)  # also on failure: the consumers stop
 
+        failed = asyncio.Event()  # after a failure no batch is started; the one in flight is kept
+
         async def consume() -> None:
             nonlocal done
-            while (batch := await queue.get()) is not None:
+            while not failed.is_set():
+                batch = await queue.get()
+                if batch is None:
+                    queue.put_nowait(None)  # for the other consumer (the producer has finished)
+                    return
+                if failed.is_set():
+                    return
                 texts = [c.embed_text for _, chunks in batch for c in chunks]
-                vectors = await self.embedder.embed_documents(texts)
-                await self._store(source, batch, vectors, existing, report)
+                try:
+                    vectors = await self.embedder.embed_documents(texts)
+                    await self._store(source, batch, vectors, existing, report)
+                except Exception:
+                    failed.set()
+                    raise
                 done += len(batch)
                 if progress:
                     progress("embed", done, len(todo))
-            await queue.put(None)  # for the other consumer
 
-        tasks = [asyncio.create_task(produce()), *(asyncio.create_task(consume()) for _ in range(BATCHES_IN_FLIGHT))]
+        producer = asyncio.create_task(produce())
+        consumers = [asyncio.create_task(consume()) for _ in range(BATCHES_IN_FLIGHT)]
         try:
-            await asyncio.gather(*tasks)
+            for outcome in await asyncio.gather(*consumers, return_exceptions=True):
+                if isinstance(outcome, BaseException):
+                    raise outcome
+            await producer  # a chunking error
         finally:  # a failed sync stops every part before it raises, not behind its caller
-            for task in tasks:
+            for task in (producer, *consumers):
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(producer, *consumers, return_exceptions=True)
 
     async def _store(self, source: str, batch: list[tuple[Document, list[Chunk]]], vectors: np.ndarray,
                      existing: dict[str, dict[str, str]], report: SyncReport) -> None:
