@@ -89,9 +89,13 @@ async def fill(redis: Redis, keys: Keys, base: list[dict], start: int, stop: int
     await pipe.execute()
 
 
-async def wait_indexed(index: AsyncSearchIndex) -> None:
+async def wait_settled(redis: Redis, index: AsyncSearchIndex) -> None:
+    """Indexing done and no append-only-file rewrite running (a 100k-chunk fill triggers one; its child
+    process would share the 2 cores with the queries being timed)."""
     while int((await index.info())["indexing"]):
         await asyncio.sleep(0.2)
+    while int((await redis.info("persistence"))["aof_rewrite_in_progress"]):
+        await asyncio.sleep(0.5)
 
 
 async def measure(retriever: Retriever, questions: list[str]) -> dict:
@@ -127,7 +131,7 @@ async def series(url: str, base: list[dict], sizes: list[int], datatype: str, qu
         for size in sizes:
             t = time.perf_counter()
             await fill(redis, keys, base, done, size, datatype)
-            await wait_indexed(chunks)
+            await wait_settled(redis, chunks)
             added_s = time.perf_counter() - t
             point = {"chunks": size, "datatype": datatype, **await measure(retriever, questions),
                      **await memory(redis, chunks), "insert_per_s": round((size - done) / added_s)}

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from dataclasses import dataclass
 
+from redis.commands.search.query import Query
 from redisvl.query import FilterQuery, VectorQuery
 from redisvl.query.filter import FilterExpression, Tag
 
@@ -21,6 +23,12 @@ from bot.index import Indexes
 from bot.query_text import full_text_query, search_terms
 from bot.types import Passage
 
+BATCHES_FROM = 0.05  # share of all chunks from which a filtered KNN walks the graph (Retriever.knn_policy)
+SHARE_TTL = 60.0  # seconds a channel's share of the chunks is reused
+MAX_SHARES = 10_000  # filters remembered (one per distinct set of visible sources)
+# HNSW search breadth (RediSearch's default is 10, i.e. the number of results asked for): at 100 the
+# graph finds what brute force finds (SciFact vector nDCG@10 0.682 against 0.683; 0.674 at 40).
+EF_RUNTIME = 100
 CANDIDATE_FIELDS = ["source", "doc_id"]  # enough to fuse; the chosen passages' text is read afterwards
 PASSAGE_FIELDS = ["text", "title", "heading", "path", "url"]
 
@@ -74,6 +82,7 @@ class Retriever:
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self.dtype = str(indexes.chunks.schema.fields["embedding"].attrs.datatype.value).lower()
+        self._shares: dict[str, tuple[float, float]] = {}  # filter -> (share of chunks, when measured)
 
     async def search(self, text: str, sources: list[str] | None, top_k: int,
                      mode: str | None = None, context: str = "") -> list[Passage]:
@@ -88,12 +97,13 @@ class Retriever:
             return []  # nothing to search for (and embedding endpoints refuse empty input)
         queries = [(text, 1.0)] + ([(f"{context}\n{text}", 0.5)] if context else [])
         flt = source_filter(sources)
+        policy = await self.knn_policy(flt) if how.vector else None
         weights: list[tuple[str, float]] = []
         tasks = []
         for q, weight in queries:
             if how.vector:
                 weights.append(("vector", how.vector_weight * weight))
-                tasks.append(self._vector(q, flt))
+                tasks.append(self._vector(q, flt, policy))
             terms = search_terms(q)
             if how.bm25 and terms:
                 weights.append(("bm25", how.text_weight * weight))
@@ -103,11 +113,31 @@ class Retriever:
         results = await asyncio.gather(*tasks)
         return await self._passages(self._fuse(how, list(zip(weights, results)), top_k))
 
-    async def _vector(self, text: str, flt: FilterExpression | None) -> list[dict]:
+    async def knn_policy(self, flt: FilterExpression | None) -> str | None:
+        """How a filtered KNN runs. RediSearch 2.10 picks brute force over the matching chunks even
+        when they are half the index (14 ms at 100k chunks for a 15% share, against 3 ms walking the
+        graph and filtering as it goes, "BATCHES"); brute force only wins for a small share (0.4%:
+        7 ms against 29). So: BATCHES from 5% of the chunks up, the share measured once a minute."""
+        if flt is None:
+            return None
+        key = str(flt)
+        share, when = self._shares.get(key, (0.0, -SHARE_TTL))
+        if time.monotonic() - when >= SHARE_TTL:
+            search = self.indexes.chunks.client.ft(self.indexes.chunks.name).search
+            matching = (await search(Query(key).paging(0, 0).dialect(2))).total
+            total = (await search(Query("*").paging(0, 0).dialect(2))).total
+            share = matching / total if total else 0.0
+            if len(self._shares) >= MAX_SHARES:
+                self._shares.clear()
+            self._shares[key] = (share, time.monotonic())
+        return "BATCHES" if share >= BATCHES_FROM else None
+
+    async def _vector(self, text: str, flt: FilterExpression | None, policy: str | None) -> list[dict]:
         vec = await self.embedder.embed_query(text)
         query = VectorQuery(
             vector=vec.tolist(), vector_field_name="embedding", return_fields=CANDIDATE_FIELDS,
-            filter_expression=flt, num_results=self.config.candidates, dtype=self.dtype,
+            filter_expression=flt, num_results=self.config.candidates, dtype=self.dtype, hybrid_policy=policy,
+            ef_runtime=EF_RUNTIME,
         )
         hits = await self.indexes.chunks.query(query)
         for hit in hits:
