@@ -51,6 +51,11 @@ def channels_key(prefix: str, name: str) -> str:
     return f"{prefix}:source:{name}:channels"
 
 
+def file_channels_key(prefix: str, name: str) -> str:
+    """The channels the sources file linked this source to, the last time it was applied."""
+    return f"{prefix}:source:{name}:file-channels"
+
+
 def report_key(prefix: str, name: str) -> str:
     return f"{prefix}:source:{name}:report"
 
@@ -261,7 +266,7 @@ class Registry:
         pipe = self.redis.pipeline(transaction=True)
         for scope in scopes:
             pipe.srem(links_key(self.prefix, scope), name)
-        for key in (record_key, channels_key, report_key, state_key, next_run_key):
+        for key in (record_key, channels_key, file_channels_key, report_key, state_key, next_run_key):
             pipe.delete(key(self.prefix, name))
         await pipe.execute()
 

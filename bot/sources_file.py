@@ -9,8 +9,10 @@ or by `lorebot sources apply FILE`:
         every: 6h                        # or  cron: "0 3 * * *"
         channels: [slack:C0123456, discord:987654321]
 
-Applying adds or updates each source (its links are kept; the channels listed are added) and leaves
-sources the file does not mention alone. One bad entry is reported without stopping the others.
+Applying adds or updates each source: the channels listed are linked, and a channel that an earlier
+version of the file listed and this one does not is unlinked (links made in chat or with the CLI are
+kept). Sources the file does not mention are left alone. One bad entry is reported without stopping
+the others.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.sources import Registry, Source, SourceError
+from bot.sources import Registry, Source, SourceError, file_channels_key
 
 FIELDS = {"location", "kind", "every", "cron", "channels", "auth_env", "auth_header"}
 
@@ -68,7 +70,21 @@ async def apply_sources_file(registry: Registry, path: Path) -> tuple[list[str],
                 raise entry
             source = await asyncio.to_thread(entry.validated)
             await registry.add(source, replace_existing=True)
+            await _unlink_dropped_channels(registry, source)
             applied.append(source.name)
         except SourceError as exc:
             errors.append(f"{exc}" if str(exc).startswith(str(path)) else f"{path}: {exc}")
     return applied, errors
+
+
+async def _unlink_dropped_channels(registry: Registry, source: Source) -> None:
+    """Unlink the channels this file listed for `source` last time and no longer does."""
+    key = file_channels_key(registry.prefix, source.name)
+    before = {m.decode() if isinstance(m, bytes) else m for m in await registry.redis.smembers(key)}
+    for scope in sorted(before - set(source.channels)):
+        await registry.unlink(source.name, scope)
+    pipe = registry.redis.pipeline(transaction=True)
+    pipe.delete(key)
+    if source.channels:
+        pipe.sadd(key, *source.channels)
+    await pipe.execute()

@@ -143,6 +143,21 @@ sources:
         await apply_sources_file(registry, path)
 
 
+
+async def test_a_channel_dropped_from_the_file_is_unlinked_and_chat_links_stay(fake_bot, export, tmp_path):
+    registry = Registry(fake_bot.redis, fake_bot.settings.key_prefix)
+    path = tmp_path / "sources.yaml"
+    path.write_text(f"sources:\n  wiki:\n    location: {export}\n    channels: [slack:C1, slack:C2]\n")
+    assert (await apply_sources_file(registry, path))[0] == ["wiki"]
+    await registry.link("wiki", "discord:9")  # an admin's /link in chat
+    path.write_text(f"sources:\n  wiki:\n    location: {export}\n    channels: [slack:C1]\n")
+    await apply_sources_file(registry, path)
+    assert (await registry.linked("slack:C1"), await registry.linked("slack:C2")) == (["wiki"], [])
+    assert await registry.linked("discord:9") == ["wiki"]
+    path.write_text(f"sources:\n  wiki:\n    location: {export}\n")
+    await apply_sources_file(registry, path)
+    assert (await registry.get("wiki")).channels == ("discord:9",)
+
 @pytest.fixture
 def cli(make_settings, fake_openai):
     """Run `lorebot ...` in-process with this test's settings in the environment."""
