@@ -4,14 +4,18 @@ have the search module."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import EqualJitterBackoff
 from redis.exceptions import RedisError, ResponseError
 
-from bot.redis_server import ensure_embedded_redis
+from bot.redis_server import EmbeddedRedisError, ensure_embedded_redis
 from bot.settings import Settings
+
+
+log = logging.getLogger(__name__)
 
 
 class RedisUnavailable(RuntimeError):
@@ -39,6 +43,21 @@ async def resolve_redis_url(settings: Settings) -> str:
         return settings.redis_url
     server = await asyncio.to_thread(ensure_embedded_redis, settings.redis_dir)
     return server.url
+
+
+async def revive_embedded(settings: Settings) -> bool:
+    """Start the embedded server again if it died (killed, out of memory): same port and data, so
+    every open client reconnects by itself. True when this call restarted it."""
+    if settings.redis_url:
+        return False  # a server someone else runs
+    try:
+        server = await asyncio.to_thread(ensure_embedded_redis, settings.redis_dir)
+    except (EmbeddedRedisError, OSError) as exc:
+        log.error("could not restart the embedded Redis: %s", exc)
+        return False
+    if server.started:
+        log.warning("the embedded Redis had stopped; restarted it on port %d from its data", server.port)
+    return server.started
 
 
 def retry_policy() -> Retry:

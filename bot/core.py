@@ -21,7 +21,7 @@ from redisvl.exceptions import RedisSearchError
 from bot.access import visible_sources
 from bot.answers import AnswerLog
 from bot.citations import cite
-from bot.connection import connect
+from bot.connection import connect, revive_embedded
 from bot.embedder import CachedEmbedder, build_embedder
 from bot.extractive import extractive_answer
 from bot.generation import Generator, ModelUnavailable
@@ -67,6 +67,7 @@ class Lorebot:
         self._ingest_model: tuple[CachedEmbedder, Indexes] | None = None
         self._retired: list[CachedEmbedder] = []  # replaced by a model switch; answers may still use them
         self._next_model_check = 0.0
+        self._revival: asyncio.Task[bool] | None = None
         # Answers beyond this many wait their turn: under a burst the first questions finish first
         # instead of all finishing late together.
         self._slots = asyncio.Semaphore(settings.max_concurrent_answers)
@@ -91,6 +92,8 @@ class Lorebot:
             await self._ingest_model[0].close()
         for embedder in self._retired:
             await embedder.close()
+        if self._revival is not None:
+            await asyncio.gather(self._revival, return_exceptions=True)
         await self.redis.aclose()
 
     async def follow_model_switch(self) -> bool:
@@ -134,11 +137,11 @@ class Lorebot:
             log.warning("no answer within the deadline (%.0f s)", self.settings.answer_deadline)
             return Answer(TIMED_OUT.format(seconds=self.settings.answer_deadline), mode="notice", error="timeout")
         except RedisError as exc:
-            return _redis_down(exc)
+            return self._redis_down(exc)
         except RedisSearchError as exc:  # redisvl wraps the client's errors
             if not isinstance(exc.__cause__, (RedisConnectionError, RedisTimeoutError)):
                 raise
-            return _redis_down(exc.__cause__)
+            return self._redis_down(exc.__cause__)
         try:
             async with asyncio.timeout(BOOKKEEPING_S):
                 if answer.mode != "notice":
@@ -181,10 +184,15 @@ class Lorebot:
     async def forget(self, q: Question) -> bool:
         return await self.memory.forget(q.conversation)
 
+    def _redis_down(self, exc: Exception) -> Answer:
+        """The notice at once; meanwhile a dead embedded server is started again (in the background:
+        loading a large index takes a while), so the next question is answered."""
+        log.warning("redis unavailable while answering: %s", type(exc).__name__)
+        if self.settings.redis_url is None and (self._revival is None or self._revival.done()):
+            self._revival = asyncio.create_task(revive_embedded(self.settings))
+        return Answer(REDIS_DOWN, mode="notice", error="redis_unavailable")
 
-def _redis_down(exc: Exception) -> Answer:
-    log.warning("redis unavailable while answering: %s", type(exc).__name__)
-    return Answer(REDIS_DOWN, mode="notice", error="redis_unavailable")
+
 
 
 async def _model(settings: Settings, redis: Redis) -> tuple[CachedEmbedder, Indexes]:
