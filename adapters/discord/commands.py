@@ -6,6 +6,7 @@ Every interaction is claimed in Redis first (a redelivered one is answered once)
 Only /ask is answered in public; the others answer the asker alone. /link, /unlink and /sync carry
 default_member_permissions=Manage Server, so Discord hides them from other members, and who is an
 admin is checked again when they run. Failures become a short message, never "This interaction failed".
+Their source option autocompletes with the known source names (bot.source_suggestions).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from adapters.discord.progress import LiveReply
 from adapters.discord.questions import interaction_question, is_admin
 from bot.commands import run_command
 from bot.core import MAX_QUESTION_CHARS, Lorebot
+from bot.source_suggestions import suggest_sources
 from bot.types import Answer
 
 log = logging.getLogger(__name__)
 
+MAX_CHOICES = 25  # Discord's limit for an autocomplete answer
 FAILED = "Sorry, something went wrong while answering. The details are in Lorebot's log."
 PUBLIC = {"ask"}
 PLAIN = {  # commands without options
@@ -65,6 +68,11 @@ class SlashCommands:
                 answer = Answer(FAILED, mode="notice", error="internal")
             await live.finish(answer)
 
+    async def suggest_source(self, interaction: discord.Interaction, typed: str) -> list[app_commands.Choice[str]]:
+        """Autocomplete of a source option (answered at once: no claim, no defer, no failure)."""
+        names = await suggest_sources(self.bot, typed, is_admin(interaction, self.bot.settings), MAX_CHOICES)
+        return [app_commands.Choice(name=name, value=name) for name in names]
+
 
 def add_commands(tree: app_commands.CommandTree, commands: SlashCommands) -> None:
     @tree.command(description="Ask a question about the documents this channel can see")
@@ -90,6 +98,7 @@ def _with_source(commands: SlashCommands, name: str, description: str) -> app_co
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(source="The source's name (see /sources or /status)")
+    @app_commands.autocomplete(source=commands.suggest_source)
     async def callback(interaction: discord.Interaction, source: app_commands.Range[str, 1, 64]) -> None:
         await commands.run(interaction, name, source)
 

@@ -5,15 +5,17 @@ its own thread and loop (tests.fakes.background_server), so the real discord.py 
         settings = make_settings(DISCORD_API_URL=discord_api.api_url, DISCORD_GATEWAY_URL=discord_api.gateway_url)
 
 REST: GET /users/@me, /oauth2/applications/@me, /gateway(/bot); PUT/GET application commands (global
-and per guild, kept in `commands`); POST /interactions/{id}/{token}/callback; POST /webhooks/{app}/{token}
-(followups); GET/PATCH/DELETE /webhooks/{app}/{token}/messages/{id|@original}; POST /channels/{id}/messages
-(replies) and GET/PATCH/DELETE them; POST /channels/{id}/typing. Messages and interactions behave as
-Discord's do (tests.fakes.discord_store), size rules included (tests.fakes.discord_limits). JSON
-answers carry `Content-Type: application/json` exactly, as discord.py requires. Every request is
-recorded with the time it arrived (`requests`); `fail_next` makes one fail.
+and per guild, kept in `commands`); POST /interactions/{id}/{token}/callback (autocomplete results kept
+as `choices`); POST /webhooks/{app}/{token} (followups); GET/PATCH/DELETE
+/webhooks/{app}/{token}/messages/{id|@original}; POST /channels/{id}/messages (replies) and
+GET/PATCH/DELETE them; POST /channels/{id}/typing. Messages and interactions behave as Discord's do
+(tests.fakes.discord_store), size rules included (tests.fakes.discord_limits). JSON answers carry
+`Content-Type: application/json` exactly, as discord.py requires. Every request is recorded with the
+time it arrived (`requests`); `fail_next` makes one fail.
 
 Gateway (tests.fakes.discord_gateway): `dispatch(event, data)` sends an event, `reconnect(*events)`
-sends op 7; the world's builders (`slash`, `click`, `mention`, `direct_message`) make the usual events.
+sends op 7; the world's builders (`slash`, `autocomplete`, `click`, `mention`, `direct_message`) make
+the usual events.
 """
 
 from __future__ import annotations
@@ -94,6 +96,9 @@ class FakeDiscord(DiscordWorld, BackgroundServer):
 
     def interaction_messages(self, token: str) -> list[dict[str, Any]]:
         return self.store.interaction_messages(token)
+
+    def choices(self, token: str) -> list[dict[str, Any]] | None:
+        return self.store.choices(token)
 
     def channel_messages(self, channel_id: str) -> list[dict[str, Any]]:
         return self.store.channel_messages(channel_id)
@@ -208,8 +213,10 @@ class FakeDiscord(DiscordWorld, BackgroundServer):
         state, msg = self.store.respond(request.match_info["id"], request.match_info["token"], request[BODY] or {})
         if "with_response" not in request.query:
             return web.Response(status=204)
-        return _json({"interaction": {"id": state.payload["id"], "type": state.payload["type"],
-                                      "response_message_id": msg["id"],
+        interaction = {"id": state.payload["id"], "type": state.payload["type"]}
+        if msg is None:  # an autocomplete result: no message, no resource
+            return _json({"interaction": interaction})
+        return _json({"interaction": {**interaction, "response_message_id": msg["id"],
                                       "response_message_loading": bool(msg["flags"] & LOADING),
                                       "response_message_ephemeral": bool(msg["flags"] & EPHEMERAL)},
                       "resource": {"type": (request[BODY] or {}).get("type"), "message": msg}})

@@ -1,5 +1,6 @@
-"""Discord's message size rules, checked by the fake as the real API does (400, code 50035 "Invalid Form
-Body", or 50006 for an empty message), so tests prove the client keeps within them."""
+"""Discord's message size rules (and those of autocomplete choices), checked by the fake as the real
+API does (400, code 50035 "Invalid Form Body", or 50006 for an empty message), so tests prove the
+client keeps within them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ EMBEDS = 10
 EMBEDS_TOTAL = 6000
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE, FOOTER, AUTHOR = 256, 4096, 25, 256, 1024, 2048, 256
 CUSTOM_ID, LABEL = 100, 80
+CHOICES, CHOICE_NAME, CHOICE_VALUE = 25, 100, 100
 
 
 class MessageRejected(ValueError):
@@ -66,3 +68,18 @@ def check_message(msg: dict[str, Any]) -> None:
         for item in row.get("components", []):
             _max(item.get("custom_id"), CUSTOM_ID, "components.custom_id")
             _max(item.get("label"), LABEL, "components.label")
+
+
+def check_choices(choices: Any) -> None:
+    """Raise MessageRejected if an autocomplete result's `choices` break a rule."""
+    if not isinstance(choices, list):
+        raise MessageRejected(50035, "This field is required", "data.choices")
+    if len(choices) > CHOICES:
+        raise MessageRejected(50035, f"Must be {CHOICES} or fewer in length.", "data.choices")
+    for i, choice in enumerate(choices):
+        name, value = choice.get("name"), choice.get("value")
+        if not name or not isinstance(name, str) or value is None:
+            raise MessageRejected(50035, "This field is required", f"data.choices.{i}")
+        _max(name, CHOICE_NAME, f"data.choices.{i}.name")
+        if isinstance(value, str):
+            _max(value, CHOICE_VALUE, f"data.choices.{i}.value")

@@ -14,7 +14,7 @@ from typing import Any
 _ids = itertools.count(1_200_000_000_000_000_000)
 
 TEXT, DM, PUBLIC_THREAD = 0, 1, 11  # channel types
-CHAT_INPUT, COMPONENT = 2, 3  # interaction types
+CHAT_INPUT, COMPONENT, AUTOCOMPLETE = 2, 3, 4  # interaction types
 STRING, BUTTON = 3, 2  # option type, component type
 MANAGE_GUILD = 1 << 5
 # A member's usual channel permissions: view, send, read history, use application commands...
@@ -115,6 +115,14 @@ def slash_data(name: str, options: dict[str, str], guild_id: str | None = None) 
                             "options": [{"type": STRING, "name": k, "value": v} for k, v in options.items()]}
     if guild_id:
         data["guild_id"] = guild_id
+    return data
+
+
+def autocomplete_data(name: str, option: str, typed: str, guild_id: str | None = None) -> dict[str, Any]:
+    """A command's data while the user types `typed` into its `option` (the focused one)."""
+    data = slash_data(name, {option: typed}, guild_id)
+    data["version"] = snowflake()
+    data["options"][0]["focused"] = True
     return data
 
 

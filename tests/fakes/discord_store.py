@@ -1,6 +1,7 @@
 """The fake Discord's messages and interactions, changed as Discord's REST API would change them:
-interaction responses (within the response deadline, once), followups (the first after a defer
-fills the loading message), replies and edits, each checked against Discord's size rules.
+interaction responses (within the response deadline, once; autocomplete ones with choices, the
+others with a message), followups (the first after a defer fills the loading message), replies and
+edits, each checked against Discord's size rules.
 
 Thread-safe: the fake's handlers change it on the fake's loop while tests read it from theirs.
 """
@@ -13,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fakes import discord_payloads as p
-from tests.fakes.discord_limits import check_message
+from tests.fakes.discord_limits import check_choices, check_message
 
 EPHEMERAL, LOADING = 64, 128
-CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE = 4, 5  # interaction callback types
+CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT = 4, 5, 8  # interaction callback types
 
 
 class ApiError(Exception):
@@ -40,6 +41,7 @@ class Interaction:
     dispatched: float
     responded: bool = False
     messages: list[str] = field(default_factory=list)  # the original response first, then followups
+    choices: list[dict[str, Any]] | None = None  # an autocomplete interaction's answer
 
 
 class MessageStore:
@@ -66,6 +68,12 @@ class MessageStore:
             return [dict(m) for m in self._messages.values() if m["channel_id"] == channel_id
                     and m["id"] not in responses]
 
+    def choices(self, token: str) -> list[dict[str, Any]] | None:
+        """The choices an autocomplete interaction was answered with (None: not answered)."""
+        with self.lock:
+            state = self._interactions.get(token)
+            return [dict(c) for c in state.choices] if state and state.choices is not None else None
+
     # --- interactions ---------------------------------------------------------------------------
     def expect(self, payload: dict[str, Any]) -> None:
         """An interaction is being dispatched: its time to respond starts now."""
@@ -78,7 +86,9 @@ class MessageStore:
             raise ApiError(404, 10015, "Unknown Webhook")
         return state
 
-    def respond(self, interaction_id: str, token: str, body: dict[str, Any]) -> tuple[Interaction, dict[str, Any]]:
+    def respond(self, interaction_id: str, token: str,
+                body: dict[str, Any]) -> tuple[Interaction, dict[str, Any] | None]:
+        """The response message, or None for an autocomplete result (which makes no message)."""
         kind, data = body.get("type"), body.get("data") or {}
         with self.lock:
             state = self._interaction(token)
@@ -86,8 +96,16 @@ class MessageStore:
                 raise ApiError(404, 10062, "Unknown interaction")
             if state.responded:
                 raise ApiError(400, 40060, "Interaction has already been acknowledged.")
-            if kind not in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE):
-                raise ApiError(400, 50035, f"unsupported callback type {kind!r} in this fake")
+            # Autocomplete is answered with choices alone, and only autocomplete is.
+            allowed = ((AUTOCOMPLETE_RESULT,) if state.payload["type"] == p.AUTOCOMPLETE
+                       else (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE))
+            if kind not in allowed:
+                raise ApiError(400, 50035, f"callback type {kind!r} cannot answer interaction type "
+                                           f"{state.payload['type']} (this fake knows {allowed})")
+            if kind == AUTOCOMPLETE_RESULT:
+                check_choices(data.get("choices"))
+                state.choices, state.responded = list(data["choices"]), True
+                return state, None
             flags = int(data.get("flags") or 0) | (LOADING if kind == DEFERRED_CHANNEL_MESSAGE else 0)
             msg = self._create(state.payload["channel_id"], {**data, "flags": flags}, webhook_id=self.author["id"])
             state.responded = True

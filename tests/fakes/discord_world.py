@@ -1,6 +1,7 @@
 """What the fake Discord holds: one application and its bot user, a member (`user`), a guild with a
 text channel, a thread in it and an admin role, and a DM with the member; and the gateway events and
-API objects they make (READY, GUILD_CREATE, slash commands, button clicks, mentions, DMs)."""
+API objects they make (READY, GUILD_CREATE, slash commands and their autocomplete, button clicks,
+mentions, DMs)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,13 @@ class DiscordWorld:
         guild_id = None if where["type"] == p.DM else self.guild_id
         return p.interaction(p.CHAT_INPUT, p.slash_data(name, options, guild_id), app_id=self.app_id, channel=where,
                              who=self.user, guild_id=guild_id, permissions=permissions, roles=roles)
+
+    def autocomplete(self, name: str, option: str, typed: str, *, permissions: int = p.MEMBER_PERMISSIONS,
+                     roles: tuple[str, ...] = ()) -> dict[str, Any]:
+        """`user` typing `typed` into the `option` of command `name` in the text channel."""
+        return p.interaction(p.AUTOCOMPLETE, p.autocomplete_data(name, option, typed, self.guild_id),
+                             app_id=self.app_id, channel=self.channel, who=self.user, guild_id=self.guild_id,
+                             permissions=permissions, roles=roles)
 
     def click(self, custom_id: str, message: dict[str, Any]) -> dict[str, Any]:
         """A button press on `message` (as the fake holds it) by `user`."""

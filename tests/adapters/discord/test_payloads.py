@@ -40,6 +40,11 @@ def test_slash_command_interactions_have_the_docs_fields(samples, discord_api):
     assert missing(samples("interaction_application_command_chat_input.json"), ours) == []
 
 
+def test_autocomplete_interactions_have_the_docs_fields(samples, discord_api):
+    ours = discord_api.autocomplete("link", "source", "lore")
+    assert missing(samples("interaction_autocomplete.json"), ours) == []
+
+
 def test_button_clicks_have_the_docs_interaction_fields(samples, discord_api):
     sample = samples("interaction_message_command.json")
     ours = discord_api.click("lorebot:fb:abc:1", discord_api.mention("Why?"))
