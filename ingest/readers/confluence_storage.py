@@ -5,6 +5,8 @@ Macros are rewritten into plain HTML first, innermost first, then html_to_markdo
 code -> fence with its language; info/note/warning/tip/panel -> the content led by "Note:" (etc.);
 expand and other wrappers -> their content; toc and other navigation -> dropped; links -> their text
 or the page / file they point to; images -> caption or alt text; task lists -> "[x]"/"[ ]" items.
+include and excerpt-include are dropped here: confluence_includes puts the other page's text in
+their place first when the export holds it.
 """
 
 from __future__ import annotations
@@ -33,8 +35,16 @@ _MACRO_LEVEL = {"ac:structured-macro", "ac:macro", "ac:link", "ac:image", "ac:ta
 
 
 def storage_to_markdown(xhtml: str) -> str:
+    return render_storage(parse_storage(xhtml))
+
+
+def parse_storage(xhtml: str) -> BeautifulSoup:
     # CDATA (code bodies) becomes escaped text first: HTML parsers disagree about CDATA outside SVG.
-    soup = BeautifulSoup(_CDATA.sub(lambda m: html.escape(m.group(1), quote=False), xhtml), "html.parser")
+    return BeautifulSoup(_CDATA.sub(lambda m: html.escape(m.group(1), quote=False), xhtml), "html.parser")
+
+
+def render_storage(soup: BeautifulSoup) -> str:
+    """Markdown of a parsed storage-format body (its macros are rewritten in place)."""
     for tag in reversed(soup.find_all(lambda t: t.name in _MACRO_LEVEL)):
         _rewrite(soup, tag)
     for tag in soup.find_all(lambda t: t.name.startswith(("ac:", "ri:"))):

@@ -3,19 +3,23 @@
 entities.xml is a Hibernate dump holding every version of every page. Only current content is
 indexed: Page and BlogPost objects with contentStatus "current" and no originalVersion (older
 versions point to their current one; drafts say "draft", trashed pages "deleted"). Each page gets
-its space and parent chain as path ("Space / Parent"), its body from BodyContent (storage format),
-and its current attachments as Documents of their own.
+its space and parent chain as path ("Space / Parent"), its body from BodyContent (storage format)
+with the text of the pages it includes (confluence_includes), and its current attachments as
+Documents of their own. Pages holding includes are read after the others, once the bodies they
+name have streamed by: only those bodies are kept in memory.
 
-The file comes from outside: it is streamed (twice: metadata first, then only the bodies needed)
-through defusedxml, and XML declaring entities or referring to external ones is refused, never
-expanded.
+The file comes from outside: it is streamed (twice: metadata and include macros first, then only
+the bodies needed) through defusedxml, and XML declaring entities or referring to external ones
+is refused, never expanded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import html
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from defusedxml import DefusedXmlException, EntitiesForbidden
@@ -24,6 +28,7 @@ from defusedxml.ElementTree import ParseError, iterparse
 from ingest.documents import Document, Failure
 from ingest.export import TOO_LARGE, Export, ExportError
 from ingest.readers.attachments import read_attachment, supported
+from ingest.readers.confluence_includes import Include, IncludedPages, includes_in
 from ingest.readers.confluence_storage import storage_to_markdown
 
 ENTITIES = "entities.xml"
@@ -54,9 +59,11 @@ class _Content:
 @dataclass
 class _Dump:
     spaces: dict[str, str] = field(default_factory=dict)  # id -> name
+    space_keys: dict[str, str] = field(default_factory=dict)  # id -> key
     content: dict[str, _Content] = field(default_factory=dict)  # current pages and blog posts
     users: dict[str, str] = field(default_factory=dict)  # user key -> name
     attachments: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, name, page id, version
+    includes: dict[str, list[Include]] = field(default_factory=dict)  # content id -> its include macros
 
 
 def read_export(export: Export) -> Iterator[Document | Failure]:
@@ -73,30 +80,44 @@ def read_export(export: Export) -> Iterator[Document | Failure]:
         yield Failure(ENTITIES, str(exc))
         return
     pages: dict[str, Document] = {}
+    included = _included_pages(dump)
+    seen: set[str] = set()
     try:
         for page_id, body, body_type in _bodies(export, set(dump.content)):
-            if page_id in pages:
+            if page_id in seen:
                 continue
-            page = dump.content[page_id]
-            try:
-                text, problem = _body_text(body, body_type), f"empty page {page.title!r}"
-            except Exception as exc:  # a body the converter chokes on: report it, read the others
-                text, problem = "", f"cannot parse page {page.title!r} ({type(exc).__name__})"
-            pages[page_id] = doc = _document(dump, page, text)  # attachments hang on it either way
-            yield doc if text.strip() else Failure(f"{ENTITIES}#{page_id}", problem)
+            seen.add(page_id)
+            if page_id in included.wanted:
+                included.keep(page_id, _as_storage(body, body_type))
+            if page_id not in dump.includes:
+                yield _page(dump, pages, page_id, partial(_body_text, body, body_type))
     except XmlRefused as exc:
         yield Failure(ENTITIES, str(exc))
         return
+    for page_id in dump.includes:  # read last: the bodies they name have all gone by
+        if page_id in seen:
+            yield _page(dump, pages, page_id, partial(included.render, page_id))
     for page_id in sorted(dump.content.keys() - pages.keys()):
         yield Failure(f"{ENTITIES}#{page_id}", f"empty page {dump.content[page_id].title!r} (no body)")
     yield from _attachments(export, dump, pages)
 
 
+def _page(dump: _Dump, pages: dict[str, Document], page_id: str, text_of: Callable[[], str]) -> Document | Failure:
+    page = dump.content[page_id]
+    try:
+        text, problem = text_of(), f"empty page {page.title!r}"
+    except Exception as exc:  # a body the converter chokes on: report it, read the others
+        text, problem = "", f"cannot parse page {page.title!r} ({type(exc).__name__})"
+    pages[page_id] = doc = _document(dump, page, text)  # attachments hang on it either way
+    return doc if text.strip() else Failure(f"{ENTITIES}#{page_id}", problem)
+
+
 def _scan(export: Export) -> _Dump:
     dump = _Dump()
-    for cls, oid, props, refs in _objects(export):
+    for cls, oid, props, refs in _objects(export, keep_body=True):  # bodies are only looked at for includes
         if cls == "Space":
             dump.spaces[oid] = props.get("name") or props.get("key") or oid
+            dump.space_keys[oid] = props.get("key", "").strip()
         elif cls in _CONTENT and _current(props, refs):
             dump.content[oid] = _Content(
                 oid, cls, props.get("title", "").strip() or f"Untitled {oid}", refs.get("parent", ""),
@@ -109,7 +130,17 @@ def _scan(export: Export) -> _Dump:
             name = props.get("title") or props.get("fileName") or ""
             page = refs.get("containerContent") or refs.get("content") or ""
             dump.attachments.append((oid, name, page, props.get("version", "1").strip()))
+        elif cls == "BodyContent" and props.get("bodyType", "2").strip() != "0":
+            if found := includes_in(props.get("body", "")):
+                dump.includes.setdefault(refs.get("content", ""), found)
+    dump.includes = {page_id: found for page_id, found in dump.includes.items() if page_id in dump.content}
     return dump
+
+
+def _included_pages(dump: _Dump) -> IncludedPages:
+    spaces = {page.id: dump.space_keys.get(page.space, "") for page in dump.content.values()}
+    titles = {page.id: page.title for page in dump.content.values() if page.cls == "Page"}
+    return IncludedPages(spaces, titles, dump.includes)
 
 
 def _current(props: dict[str, str], refs: dict[str, str]) -> bool:
@@ -158,6 +189,13 @@ def _objects(export: Export, keep_body: bool = False) -> Iterator[tuple[str, str
 
 def _body_text(body: str, body_type: str) -> str:
     return storage_to_markdown(body) if body_type != "0" else body.strip()  # 0: legacy wiki markup, kept as text
+
+
+def _as_storage(body: str, body_type: str) -> str:
+    """A body to include: legacy wiki markup (type 0) goes in as the plain text it is read as."""
+    if body_type != "0":
+        return body
+    return "<p>" + "<br/>".join(html.escape(line) for line in body.strip().splitlines()) + "</p>"
 
 
 def _document(dump: _Dump, page: _Content, text: str) -> Document:

@@ -1,11 +1,12 @@
 """Builders for the files and exports the reader tests read: real documents made with the same
 libraries users' tools write them with (python-docx, openpyxl, python-pptx), a PDF written by
-hand, and zips written with zipfile."""
+hand, a Confluence entities.xml, and zips written with zipfile; read_all reads an export back."""
 
 from __future__ import annotations
 
 import io
 import warnings
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,12 @@ import docx
 import openpyxl
 from pptx import Presentation
 from pptx.util import Inches
+
+from ingest.documents import Document, Failure
+from ingest.export import Export
+from ingest.readers import detect_kind, read_export
+
+CONFLUENCE_PAGES = "com.atlassian.confluence.pages"
 
 
 def write_zip(path: Path, entries: list[tuple[str, bytes | str]], compression: int = zipfile.ZIP_DEFLATED) -> Path:
@@ -23,6 +30,47 @@ def write_zip(path: Path, entries: list[tuple[str, bytes | str]], compression: i
             for name, data in entries:
                 z.writestr(name, data)
     return path
+
+
+def read_all(location: Path) -> tuple[str, dict[str, Document], list[Failure]]:
+    """(detected kind, documents by id, failures) of an export, read as the pipeline reads it."""
+    with Export(location) as export:
+        kind = detect_kind(export)
+        items = list(read_export(export))
+    return kind, {d.doc_id: d for d in items if isinstance(d, Document)}, [f for f in items if isinstance(f, Failure)]
+
+
+class ConfluenceDump:
+    """entities.xml as Confluence writes it: flat <object> elements referring to each other by id."""
+
+    def __init__(self):
+        self.root = ET.Element("hibernate-generic", datetime="2024-05-01 10:00:00")
+        self.next_body = 50_000
+
+    def add(self, cls, oid, props=(), refs=()):
+        obj = ET.SubElement(self.root, "object", {"class": cls, "package": CONFLUENCE_PAGES})
+        ET.SubElement(obj, "id", name="id").text = oid
+        for name, value in dict(props).items():
+            ET.SubElement(obj, "property", name=name).text = value
+        for name, (ref_cls, ref_id) in dict(refs).items():
+            prop = ET.SubElement(obj, "property", {"name": name, "class": ref_cls, "package": CONFLUENCE_PAGES})
+            ET.SubElement(prop, "id", name="id").text = ref_id
+
+    def page(self, oid, title, body, parent="", status="current", cls="Page", space="1", body_type="2",
+             **extra_refs):
+        refs = {"space": ("Space", space), "creator": ("ConfluenceUserImpl", "u1"), **extra_refs}
+        if parent:
+            refs["parent"] = ("Page", parent)
+        self.add(cls, oid, {"title": title, "contentStatus": status, "version": "3",
+                            "lastModificationDate": "2024-04-30 09:15:00.000"}, refs)
+        self.next_body += 1
+        self.add("BodyContent", str(self.next_body), {"body": body, "bodyType": body_type}, {"content": (cls, oid)})
+
+    def xml(self):
+        return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(self.root, encoding="utf-8")
+
+    def zip(self, path: Path) -> Path:
+        return write_zip(path, [("entities.xml", self.xml()), ("exportDescriptor.properties", "exportType=space\n")])
 
 
 def make_docx(title: str = "Onboarding guide", author: str = "Ada Lovelace") -> bytes:

@@ -2,55 +2,22 @@
 with their space and parent chain; hostile XML is refused."""
 
 import json
-import xml.etree.ElementTree as ET
 import zipfile
 
 import pytest
 
-from ingest.documents import Document, Failure
-from ingest.export import MAX_FILE_BYTES, Export
-from ingest.readers import detect_kind, read_export
+from ingest.export import MAX_FILE_BYTES
 from ingest.readers.confluence_storage import storage_to_markdown
-from tests.ingest.export_builders import make_docx, write_zip
+from tests.ingest.export_builders import ConfluenceDump, make_docx, read_all, write_zip
 
-PAGES = "com.atlassian.confluence.pages"
 REAL = ["544381877", "544375741", "panels"]
 HIDDEN = ["OLDVERSIONTEXT", "DRAFTTEXT", "TRASHEDTEXT", "OLDIDTEXT", "OLDATTACHMENT", "COMMENTTEXT"]
-
-
-class Dump:
-    """entities.xml as Confluence writes it: flat <object> elements referring to each other by id."""
-
-    def __init__(self):
-        self.root = ET.Element("hibernate-generic", datetime="2024-05-01 10:00:00")
-        self.next_body = 50_000
-
-    def add(self, cls, oid, props=(), refs=()):
-        obj = ET.SubElement(self.root, "object", {"class": cls, "package": PAGES})
-        ET.SubElement(obj, "id", name="id").text = oid
-        for name, value in dict(props).items():
-            ET.SubElement(obj, "property", name=name).text = value
-        for name, (ref_cls, ref_id) in dict(refs).items():
-            prop = ET.SubElement(obj, "property", {"name": name, "class": ref_cls, "package": PAGES})
-            ET.SubElement(prop, "id", name="id").text = ref_id
-
-    def page(self, oid, title, body, parent="", status="current", cls="Page", **extra_refs):
-        refs = {"space": ("Space", "1"), "creator": ("ConfluenceUserImpl", "u1"), **extra_refs}
-        if parent:
-            refs["parent"] = ("Page", parent)
-        self.add(cls, oid, {"title": title, "contentStatus": status, "version": "3",
-                            "lastModificationDate": "2024-04-30 09:15:00.000"}, refs)
-        self.next_body += 1
-        self.add("BodyContent", str(self.next_body), {"body": body, "bodyType": "2"}, {"content": (cls, oid)})
-
-    def xml(self):
-        return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(self.root, encoding="utf-8")
 
 
 @pytest.fixture
 def space_zip(shared_data, tmp_path):
     base = shared_data / "confluence-storage-xhtml"
-    dump = Dump()
+    dump = ConfluenceDump()
     dump.add("Space", "1", {"name": "QueryPie Manual", "key": "QM"})
     dump.add("ConfluenceUserImpl", "u1", {"name": "ada"})
     meta = json.loads((base / "544381877" / "page.v1.json").read_text())
@@ -81,13 +48,6 @@ def space_zip(shared_data, tmp_path):
         ("attachments/544381877/7001/2", make_docx()),
         ("attachments/544381877/7002/1", "OLDATTACHMENT"),
     ])
-
-
-def read_all(location):
-    with Export(location) as export:
-        kind = detect_kind(export)
-        items = list(read_export(export))
-    return kind, {d.doc_id: d for d in items if isinstance(d, Document)}, [f for f in items if isinstance(f, Failure)]
 
 
 def test_only_current_pages_are_read(space_zip, shared_data):
@@ -148,7 +108,7 @@ def test_hostile_or_broken_xml_is_refused_not_expanded(case, tmp_path):
 
 def test_entities_xml_over_the_per_file_limit_is_streamed(tmp_path):
     """Large spaces carry an entities.xml far over the 50 MiB per-file limit: it is streamed."""
-    dump = Dump()
+    dump = ConfluenceDump()
     dump.add("Space", "1", {"name": "Big", "key": "BIG"})
     dump.page("10", "Home", "<p>Still found after 50 MiB of history.</p>")
     filler = b"".join(b'<object class="OutgoingLink" package="x"><id name="id">%d</id><property name="p">%s'
