@@ -133,32 +133,25 @@ class Chunker:
         return self._pack(_SENTENCE.split(block.text), room, " ")
 
     def _pack(self, units: list[str], room: int, sep: str) -> list[str]:
+        """`units` joined with `sep` into pieces that fit; a unit too big on its own is split by words."""
+        fitting: list[str] = []
+        for unit in units:
+            fitting.extend(self._split_words(unit, room) if self.count(unit) > room else [unit])
+        return self._greedy(fitting, room, sep)
+
+    def _split_words(self, text: str, room: int) -> list[str]:
+        if " " in text.strip():
+            return self._greedy(text.split(" "), room, " ")
+        return self._greedy(list(text), room, "")  # CJK text has no spaces
+
+    def _greedy(self, units: list[str], room: int, sep: str) -> list[str]:
         pieces: list[str] = []
         cur: list[str] = []
         for unit in units:
-            if self.count(unit) > room:
-                if cur:
-                    pieces.append(sep.join(cur))
-                    cur = []
-                pieces.extend(self._split_words(unit, room))
-                continue
             if cur and self.count(sep.join([*cur, unit])) > room:
                 pieces.append(sep.join(cur))
                 cur = []
             cur.append(unit)
         if cur:
             pieces.append(sep.join(cur))
-        return pieces
-
-    def _split_words(self, text: str, room: int) -> list[str]:
-        words = text.split(" ") if " " in text.strip() else list(text)  # CJK text has no spaces
-        joiner = " " if " " in text.strip() else ""
-        pieces, cur = [], []
-        for w in words:
-            if cur and self.count(joiner.join([*cur, w])) > room:
-                pieces.append(joiner.join(cur))
-                cur = []
-            cur.append(w)
-        if cur:
-            pieces.append(joiner.join(cur))
         return pieces

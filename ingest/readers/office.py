@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Protocol
 
 import docx
 from docx.table import Table
@@ -48,18 +49,7 @@ def read_docx(path: str, data: bytes) -> list[Document]:
         else:
             blocks.append(text)
         item_before = item
-    props = document.core_properties
-    return [
-        Document(
-            doc_id=path,
-            title=(props.title or "").strip() or first_heading or title_from_name(path),
-            text=_join(blocks),
-            path=folder_path(path),
-            modified=_iso(props.modified),
-            author=(props.author or "").strip(),
-            kind="docx",
-        )
-    ]
+    return [_document(path, document.core_properties, first_heading, _join(blocks), "docx")]
 
 
 def read_pptx(path: str, data: bytes) -> list[Document]:
@@ -87,18 +77,26 @@ def read_pptx(path: str, data: bytes) -> list[Document]:
                 parts.append(escape_markup(f"Notes: {notes}"))
         if len(parts) > 1 or title:
             sections.append(_join(parts))
-    props = deck.core_properties
-    return [
-        Document(
-            doc_id=path,
-            title=(props.title or "").strip() or first_title or title_from_name(path),
-            text=_join(sections),
-            path=folder_path(path),
-            modified=_iso(props.modified),
-            author=(props.author or "").strip(),
-            kind="pptx",
-        )
-    ]
+    return [_document(path, deck.core_properties, first_title, _join(sections), "pptx")]
+
+
+class _CoreProperties(Protocol):  # python-docx's and python-pptx's alike
+    title: str | None
+    author: str | None
+    modified: datetime | None
+
+
+def _document(path: str, props: _CoreProperties, first_heading: str, text: str, kind: str) -> Document:
+    """A document titled from its properties, else its first heading, else its file name."""
+    return Document(
+        doc_id=path,
+        title=(props.title or "").strip() or first_heading or title_from_name(path),
+        text=text,
+        path=folder_path(path),
+        modified=_iso(props.modified),
+        author=(props.author or "").strip(),
+        kind=kind,
+    )
 
 
 def _paragraph(p: Paragraph) -> tuple[str, int, bool]:

@@ -45,6 +45,17 @@ def test_table_rows_and_code_blocks_stay_whole():
     assert any(c.text == code for c in chunks) or any(code in c.text for c in chunks)
 
 
+
+def test_a_sentence_longer_than_the_window_is_split_by_words_and_cjk_by_characters():
+    sentence = " ".join(f"word{i}" for i in range(300))  # one line, no sentence end
+    chunks = Chunker(words, 40).chunk("T", f"Before.\n\n{sentence}\n\nAfter.")
+    assert all(words(c.embed_text) + RESERVED_TOKENS <= 40 for c in chunks)
+    assert " ".join(c.text for c in chunks).split() == ["Before.", *sentence.split(), "After."]
+    cjk = "文" * 120
+    pieces = Chunker(len, 50).chunk("", cjk)
+    assert len(pieces) > 2 and all(len(c.text) + RESERVED_TOKENS <= 50 for c in pieces)
+    assert "".join(c.text for c in pieces) == cjk
+
 def test_oversized_code_block_is_split_into_fenced_pieces():
     code = "```\n" + "\n".join(f"statement number {i}" for i in range(200)) + "\n```"
     chunks = Chunker(words, 40).chunk("T", code)
