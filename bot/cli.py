@@ -77,14 +77,23 @@ def ingest(
     path: Annotated[Path, typer.Argument(help="A folder or zip export.")],
     source: Annotated[str | None, typer.Option(help="Source name (default: the folder or zip name).")] = None,
     kind: Annotated[str | None, typer.Option(help="Export kind (default: detected).")] = None,
+    page_url_base: Annotated[str | None, typer.Option(
+        metavar="URL", help="Confluence's address (Cloud: https://SITE.atlassian.net/wiki): citations link to pages.",
+    )] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report.")] = False,
 ) -> None:
     """Index a folder or zip export: only what changed is embedded again."""
+    from bot.source_checks import SourceError, check_page_url_base
     from ingest.runner import print_report, run_sync
 
+    try:
+        base = check_page_url_base(page_url_base, kind) if page_url_base else None
+    except SourceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     s = settings()
     name = source or path.stem or "docs"
-    report = run(lambda: run_sync(s, name, path, kind, quiet=as_json))
+    report = run(lambda: run_sync(s, name, path, kind, quiet=as_json, page_url_base=base))
     if as_json:
         out.print_json(json.dumps(report.to_dict()))
     else:

@@ -52,17 +52,21 @@ def add(
     channel: Annotated[list[str] | None, typer.Option(help="PLATFORM:ID that may see it (repeatable).")] = None,
     auth_env: Annotated[str | None, typer.Option(help="Environment variable holding the auth header's value.")] = None,
     auth_header: Annotated[str, typer.Option(help="The auth header's name.")] = "Authorization",
+    page_url_base: Annotated[str | None, typer.Option(
+        metavar="URL", help="Confluence's address (Cloud: https://SITE.atlassian.net/wiki): citations link to pages.",
+    )] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Change an existing source (its links stay).")] = False,
 ) -> None:
     """Register a source (without a schedule it syncs only when asked)."""
     source = Source(name=name, location=location, kind=kind, every=every, cron=cron, auth_env=auth_env,
-                    auth_header=auth_header, channels=tuple(channel or ()))
+                    auth_header=auth_header, page_url_base=page_url_base, channels=tuple(channel or ()))
 
     async def go(registry: Registry) -> Source:
         return await registry.add(await asyncio.to_thread(source.validated), replace_existing=replace)
 
     added = _registry_call(go)
     cli.out.print(f"source [bold]{added.name}[/bold]: {added.to_dict()['location']}, {added.schedule}"
+              + (f", pages at {added.page_url_base}" if added.page_url_base else "")
               + (f", linked to {', '.join(added.channels)}" if added.channels else ""))
 
 
@@ -80,11 +84,11 @@ def list_sources(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
     if not rows:
         cli.out.print("No sources yet: add one with `lorebot sources add NAME LOCATION`.")
         return
-    table = Table("source", "location", "kind", "schedule", "channels", "last run")
+    table = Table("source", "location", "kind", "schedule", "pages at", "channels", "last run")
     for r in rows:
         last = r["last"]
-        table.add_row(r["name"], r["location"], r["kind"] or "auto", r["schedule"], "\n".join(r["channels"]) or "-",
-                      f"{last['last_run']} {last['outcome']}" if last else "never")
+        table.add_row(r["name"], r["location"], r["kind"] or "auto", r["schedule"], r["page_url_base"] or "-",
+                      "\n".join(r["channels"]) or "-", f"{last['last_run']} {last['outcome']}" if last else "never")
     cli.out.print(table)
 
 

@@ -17,7 +17,8 @@ from redis.exceptions import RedisError
 
 from bot.access import visible_sources
 from bot.core import REDIS_DOWN, Lorebot, OnText
-from bot.sources import NAME, Registry, SourceError
+from bot.source_checks import NAME
+from bot.sources import Registry, SourceError
 from bot.types import Answer, Question
 
 log = logging.getLogger(__name__)

@@ -8,36 +8,28 @@ kept in step in one transaction. Every process reads the registry afresh: nothin
 from __future__ import annotations
 
 import json
-import re
-import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from redis.asyncio import Redis
 
 from bot.access import links_key, sources_key
-
-NAME = re.compile(r"^[A-Za-z0-9][\w.\-]{0,63}$")
-SCOPE = re.compile(r"^(slack|discord|cli):[\w.\-]+$")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-HEADER_NAME = re.compile(r"^[A-Za-z0-9\-]+$")
-_EVERY = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-MIN_EVERY_SECONDS = 60
-# Intervals count from a fixed origin, so every scheduler replica plans the same fire times (and the
-# source lock lets exactly one of them run each).
-INTERVAL_ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-class SourceError(ValueError):
-    """Bad input for the registry (name, location, schedule, channel), or an unknown source."""
-
+from bot.source_checks import (
+    ENV_NAME,
+    HEADER_NAME,
+    INTERVAL_ORIGIN,
+    SourceError,
+    check_location,
+    check_name,
+    check_page_url_base,
+    check_scope,
+    cron_trigger,
+    display_location,
+    every_seconds,
+)
 
 def _s(v: bytes | str) -> str:
     return v.decode() if isinstance(v, bytes) else v
@@ -75,61 +67,6 @@ def next_run_key(prefix: str, name: str) -> str:
     return f"{prefix}:source:{name}:next"
 
 
-def every_seconds(every: str) -> int:
-    m = _EVERY.match(every)
-    if not m:
-        raise SourceError(f"invalid interval {every!r}: use a number and a unit, like 30m, 6h or 1d")
-    seconds = int(m[1]) * _UNITS[m[2]]
-    if seconds < MIN_EVERY_SECONDS:
-        raise SourceError(f"interval {every!r} is too short: at least {MIN_EVERY_SECONDS // 60}m")
-    return seconds
-
-
-def cron_trigger(expr: str) -> CronTrigger:
-    try:
-        return CronTrigger.from_crontab(expr, timezone=UTC)
-    except ValueError as exc:
-        raise SourceError(f'invalid cron expression {expr!r} (5 fields, like "0 3 * * *"): {exc}') from None
-
-
-def check_scope(scope: str) -> str:
-    if not SCOPE.match(scope):
-        raise SourceError(f"channel must be PLATFORM:ID (slack:C123, discord:456), not {scope!r}")
-    return scope
-
-
-def check_name(name: str) -> str:
-    if not NAME.match(name):
-        raise SourceError(f"invalid source name {name!r}: letters, digits, '.', '_' and '-', at most 64")
-    return name
-
-
-def check_location(location: str) -> str:
-    """An http(s) URL without credentials in it, or an existing folder or zip (made absolute)."""
-    location = location.strip()
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", location):
-        parts = urlsplit(location)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SourceError(f"unsupported location {parts.scheme}://…: use a path, or an http(s) URL")
-        if parts.username or parts.password:
-            raise SourceError("do not put credentials in the URL: name an environment variable with --auth-env")
-        return parts.geturl()  # the scheme in lower case
-    path = Path(location).expanduser().resolve()
-    if not path.exists():
-        raise SourceError(f"{path}: no such file or folder")
-    if path.is_file() and not zipfile.is_zipfile(path):
-        raise SourceError(f"{path}: not a folder or a zip archive")
-    return str(path)
-
-
-def display_location(location: str) -> str:
-    """The location without a URL's query string (which may carry a token)."""
-    parts = urlsplit(location)
-    if parts.scheme in ("http", "https"):
-        return f"{parts.scheme}://{parts.netloc}{parts.path}" + ("?…" if parts.query else "")
-    return location
-
-
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -139,6 +76,7 @@ class Source:
     cron: str | None = None
     auth_env: str | None = None  # the environment variable holding the auth header's value
     auth_header: str = "Authorization"
+    page_url_base: str | None = None  # Confluence's address: citations link to the live pages
     created: str = ""
     channels: tuple[str, ...] = field(default=())
 
@@ -174,12 +112,14 @@ class Source:
 
             if self.kind not in kinds():
                 raise SourceError(f"unknown export kind {self.kind!r}; known: {', '.join(kinds())}")
-        return replace(self, location=check_location(self.location))
+        base = check_page_url_base(self.page_url_base, self.kind) if self.page_url_base else None
+        return replace(self, location=check_location(self.location), page_url_base=base)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "location": display_location(self.location), "kind": self.kind,
                 "schedule": self.schedule, "every": self.every, "cron": self.cron, "auth_env": self.auth_env,
-                "auth_header": self.auth_header, "created": self.created, "channels": list(self.channels)}
+                "auth_header": self.auth_header, "page_url_base": self.page_url_base, "created": self.created,
+                "channels": list(self.channels)}
 
 
 class Registry:
@@ -191,7 +131,7 @@ class Registry:
 
     async def add(self, source: Source, replace_existing: bool = False) -> Source:
         """Store a validated source. Replacing keeps its links (adding any channels given) and
-        forgets the last fingerprint, so a new location or kind is read on the next run."""
+        forgets the last fingerprint, so a new location, kind or page URL base is read on the next run."""
         exists = await self.redis.exists(record_key(self.prefix, source.name))
         if exists and not replace_existing:
             raise SourceError(f"source {source.name!r} already exists (replace it with --replace)")
@@ -200,7 +140,7 @@ class Registry:
             created = _s(await self.redis.hget(record_key(self.prefix, source.name), "created") or created)
         record = {"location": source.location, "kind": source.kind or "", "every": source.every or "",
                   "cron": source.cron or "", "auth_env": source.auth_env or "", "auth_header": source.auth_header,
-                  "created": created}
+                  "page_url_base": source.page_url_base or "", "created": created}
         pipe = self.redis.pipeline(transaction=True)
         pipe.delete(record_key(self.prefix, source.name), state_key(self.prefix, source.name))  # next run re-reads
         pipe.hset(record_key(self.prefix, source.name), mapping=record)
@@ -221,7 +161,8 @@ class Registry:
         return Source(name=name, location=rec["location"], kind=rec.get("kind") or None,
                       every=rec.get("every") or None, cron=rec.get("cron") or None,
                       auth_env=rec.get("auth_env") or None, auth_header=rec.get("auth_header") or "Authorization",
-                      created=rec.get("created", ""), channels=tuple(channels))
+                      page_url_base=rec.get("page_url_base") or None, created=rec.get("created", ""),
+                      channels=tuple(channels))
 
     async def require(self, name: str) -> Source:
         source = await self.get(name)
@@ -295,7 +236,7 @@ class Registry:
             "name": name,
             "registered": source is not None,
             **({"location": display_location(source.location), "kind": source.kind, "schedule": source.schedule,
-                "channels": list(source.channels)} if source else {}),
+                "page_url_base": source.page_url_base, "channels": list(source.channels)} if source else {}),
             "syncing": bool(await self.redis.exists(sync_lock_key(self.prefix, name))),
             "next_run": _s(next_run) if next_run else None,
             "last": await self.report(name),

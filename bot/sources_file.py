@@ -7,6 +7,7 @@ or by `lorebot sources apply FILE`:
         auth_env: WIKI_EXPORT_TOKEN      # the Authorization header's value is read from this variable
         kind: confluence-html            # optional: detected when absent
         every: 6h                        # or  cron: "0 3 * * *"
+        page_url_base: https://wiki.example.com   # optional: citations link to the live pages
         channels: [slack:C0123456, discord:987654321]
 
 Applying adds or updates each source: the channels listed are linked, and a channel that an earlier
@@ -24,7 +25,7 @@ import yaml
 
 from bot.sources import Registry, Source, SourceError, file_channels_key
 
-FIELDS = {"location", "kind", "every", "cron", "channels", "auth_env", "auth_header"}
+FIELDS = {"location", "kind", "every", "cron", "channels", "auth_env", "auth_header", "page_url_base"}
 
 
 def parse_sources(text: str, origin: str) -> list[Source | SourceError]:
@@ -53,7 +54,8 @@ def _entry(name: str, spec: object, origin: str) -> Source | SourceError:
     text = {k: (str(v) if v is not None else None) for k, v in spec.items() if k != "channels"}
     return Source(name=name, location=text["location"] or "", kind=text.get("kind"), every=text.get("every"),
                   cron=text.get("cron"), auth_env=text.get("auth_env"),
-                  auth_header=text.get("auth_header") or "Authorization", channels=tuple(str(c) for c in channels))
+                  auth_header=text.get("auth_header") or "Authorization", page_url_base=text.get("page_url_base"),
+                  channels=tuple(str(c) for c in channels))
 
 
 async def apply_sources_file(registry: Registry, path: Path) -> tuple[list[str], list[str]]:

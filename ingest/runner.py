@@ -15,16 +15,21 @@ from ingest.scheduled_sync import keep_report, now_iso, run_report, source_lock
 from ingest.sync import SyncReport
 
 
-async def run_sync(settings: Settings, source: str, path: Path, kind: str | None, quiet: bool = False) -> SyncReport:
-    """Sync under the source's lock (one sync at a time, whoever starts it) and keep the report on it."""
+async def run_sync(settings: Settings, source: str, path: Path, kind: str | None, quiet: bool = False,
+                   page_url_base: str | None = None) -> SyncReport:
+    """Sync under the source's lock (one sync at a time, whoever starts it) and keep the report on it;
+    `page_url_base` links Confluence pages to the live ones (None: the registered source's, if any)."""
     bot = await Lorebot.open(settings)
     try:
+        if page_url_base is None:  # a one-off ingest of a registered source must not drop its links
+            registered = await Registry(bot.redis, settings.key_prefix).get(source)
+            page_url_base = (registered.page_url_base if registered else None) or ""
         lock = source_lock(bot, source)
         if not await lock.acquire():
             return SyncReport(source, error=f"a sync of {source} is already running; try again when it ends")
         started = now_iso()
         async with lock.held():
-            report = await _sync(bot, source, path, kind, quiet)
+            report = await _sync(bot, source, path, kind, quiet, page_url_base)
             outcome = "synced" if report.ok else "failed"
             await keep_report(Registry(bot.redis, settings.key_prefix), source,
                               run_report("ingest", started, outcome, report), None)
@@ -33,12 +38,13 @@ async def run_sync(settings: Settings, source: str, path: Path, kind: str | None
         await bot.close()
 
 
-async def _sync(bot: Lorebot, source: str, path: Path, kind: str | None, quiet: bool) -> SyncReport:
+async def _sync(bot: Lorebot, source: str, path: Path, kind: str | None, quiet: bool,
+                page_url_base: str) -> SyncReport:
     from bot.cli import progress_bar
 
     indexer = bot.indexer()
     if quiet:
-        return await indexer.sync(source, path, kind)
+        return await indexer.sync(source, path, kind, page_url_base=page_url_base)
     console = Console(stderr=True)
     with progress_bar(console) as bar:
         task = bar.add_task(f"indexing {source}", total=None)
@@ -47,7 +53,7 @@ async def _sync(bot: Lorebot, source: str, path: Path, kind: str | None, quiet: 
             bar.update(task, completed=done, total=total)
 
         console.print(f"reading {path} …")
-        return await indexer.sync(source, path, kind, progress)
+        return await indexer.sync(source, path, kind, progress, page_url_base)
 
 
 def print_report(console: Console, report: SyncReport) -> None:

@@ -105,7 +105,8 @@ async def _run(bot: Lorebot, registry: Registry, source: Source, force: bool, tr
         fetched = await fetch(source, bot.settings, await registry.state(source.name), force)
         if fetched.unchanged:
             return run_report(trigger, started, "unchanged"), fetched.fingerprint
-        sync = await bot.indexer().sync(source.name, fetched.path, source.kind)
+        sync = await bot.indexer().sync(source.name, fetched.path, source.kind,
+                                        page_url_base=source.page_url_base or "")
     except FetchError as exc:
         return run_report(trigger, started, "failed", error=str(exc)), None
     except Exception as exc:  # a model or Redis failure mid-sync: reported, retried on the next run

@@ -1,10 +1,11 @@
 """Incremental sync of one export into the index: by content hash, never by timestamps.
 
 Unchanged documents cost nothing; new and changed ones are chunked and embedded (identical text
-comes from the embeddings cache); each document's chunks and record are swapped in one MULTI/EXEC,
-so a question sees the old page or the new one, never a mix; documents gone from the export are
-removed, except those whose file failed to read this time, which keep what they had; an export
-that reads as empty changes nothing.
+comes from the embeddings cache, so a change of metadata alone, like a new page link, re-embeds
+nothing); each document's chunks and record are swapped in one MULTI/EXEC, so a question sees the
+old page or the new one, never a mix; documents gone from the export are removed, except those
+whose file failed to read this time, which keep what they had; an export that reads as empty
+changes nothing.
 """
 
 from __future__ import annotations
@@ -67,12 +68,12 @@ class SyncReport:
         }
 
 
-def _read_all(location: Path, kind: str | None) -> tuple[list[Document], list[Failure]]:
+def _read_all(location: Path, kind: str | None, page_url_base: str) -> tuple[list[Document], list[Failure]]:
     docs: list[Document] = []
     failures: list[Failure] = []
     seen: dict[str, int] = {}
     with Export(location) as export:
-        for item in read_export(export, kind):
+        for item in read_export(export, kind, page_url_base):
             if isinstance(item, Failure):
                 failures.append(item)
                 continue
@@ -110,12 +111,14 @@ class Indexer:
         return found
 
     async def sync(self, source: str, location: str | Path, kind: str | None = None,
-                   progress: Progress | None = None) -> SyncReport:
+                   progress: Progress | None = None, page_url_base: str = "") -> SyncReport:
+        """Sync the export at `location` into `source`; `page_url_base`, the server's address,
+        links Confluence documents to their live pages."""
         started = time.perf_counter()
         report = SyncReport(source)
         encoded_before = self.embedder.encoded
         try:
-            docs, report.failed = await asyncio.to_thread(_read_all, Path(location), kind)
+            docs, report.failed = await asyncio.to_thread(_read_all, Path(location), kind, page_url_base)
         except ExportError as exc:
             report.error = str(exc)
             report.failed.append(Failure(str(location), str(exc)))

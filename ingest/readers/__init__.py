@@ -2,7 +2,8 @@
 
 The "files" kind reads each file by its extension (FILE_READERS); richer kinds (Confluence HTML and
 XML space exports, Google Drive) are registered in EXPORT_READERS with a detector, at the end of
-this module because they use the helpers above.
+this module because they use the helpers above. Readers of exports of a server's pages (LINKED_KINDS)
+also take the source's `page_url_base` and link each document to its live page.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ingest.export import Export, ExportError
 from ingest.readers import gdocs_html, office, pdf, sheets, text
 
 FileReader = Callable[[str, bytes], list[Document]]
-ExportReader = Callable[[Export], Iterator[Document | Failure]]
+ExportReader = Callable[..., Iterator[Document | Failure]]  # reader(export), + page_url_base= if linked
 Detector = Callable[[set[str]], bool]
 
 FILE_READERS: dict[str, FileReader] = {
@@ -35,10 +36,13 @@ FILE_READERS: dict[str, FileReader] = {
 
 # kind -> (detector over the export's file names, reader); checked in order, "files" last.
 EXPORT_READERS: dict[str, tuple[Detector, ExportReader]] = {}
+LINKED_KINDS: set[str] = set()
 
 
-def register_kind(kind: str, detector: Detector, reader: ExportReader) -> None:
+def register_kind(kind: str, detector: Detector, reader: ExportReader, linked: bool = False) -> None:
     EXPORT_READERS[kind] = (detector, reader)
+    if linked:
+        LINKED_KINDS.add(kind)
 
 
 def kinds() -> list[str]:
@@ -54,14 +58,17 @@ def detect_kind(export: Export) -> str:
     return "files"
 
 
-def read_export(export: Export, kind: str | None = None) -> Iterator[Document | Failure]:
+def read_export(export: Export, kind: str | None = None, page_url_base: str = "") -> Iterator[Document | Failure]:
+    """The export's documents and failures; `page_url_base` (the server's address) links the pages
+    of linked kinds, and is ignored by the others (their files have no live page)."""
     kind = kind or detect_kind(export)
     if kind == "files":
         yield from read_files(export)
         return
     if kind not in EXPORT_READERS:
         raise ExportError(f"unknown export kind {kind!r}; known: {', '.join(kinds())}")
-    yield from EXPORT_READERS[kind][1](export)
+    reader = EXPORT_READERS[kind][1]
+    yield from reader(export, page_url_base=page_url_base) if kind in LINKED_KINDS else reader(export)
 
 
 def read_one(export: Export, path: str, reader: FileReader, occurrence: int = 1) -> list[Document] | Failure:
@@ -106,7 +113,7 @@ def read_files(export: Export) -> Iterator[Document | Failure]:
 from ingest.readers import beir, confluence_html, confluence_xml, gdrive  # noqa: E402
 
 # Order matters: a Confluence export with .docx attachments must not be taken for a Drive export.
-register_kind("confluence-xml", confluence_xml.detect, confluence_xml.read_export)
-register_kind("confluence-html", confluence_html.detect, confluence_html.read_export)
+register_kind("confluence-xml", confluence_xml.detect, confluence_xml.read_export, linked=True)
+register_kind("confluence-html", confluence_html.detect, confluence_html.read_export, linked=True)
 register_kind("gdrive", gdrive.detect, gdrive.read_export)
 register_kind("beir", beir.detect, beir.read_export)  # benchmark corpora (lorebot eval)

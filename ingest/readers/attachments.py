@@ -20,9 +20,9 @@ def supported(name: str) -> bool:
 
 
 def read_attachment(export: Export, path: str, name: str, doc_id: str, page: Document | None,
-                    parent_id: str = "") -> Iterator[Document | Failure]:
+                    parent_id: str = "", url: str = "") -> Iterator[Document | Failure]:
     """Read `path` as a file called `name`; `page` is the page it hangs on (None when that page
-    is not in the export: `parent_id` still names it)."""
+    is not in the export: `parent_id` still names it); `url` links to the live attachment."""
     reader = FILE_READERS.get(PurePosixPath(name).suffix.lower())
     if reader is None:
         return
@@ -37,7 +37,7 @@ def read_attachment(export: Export, path: str, name: str, doc_id: str, page: Doc
             doc_id=doc_id if n == 1 else f"{doc_id}#{n}",
             title=name,  # as the page lists it: "Q3 report.pdf"
             path=where,
-            url=page.url if page else "",
+            url=url,
             parent_id=page.doc_id if page else parent_id,
             file=path,
         )

@@ -5,7 +5,9 @@ page itself), one file per page (`Title_<id>.html` or `<id>.html`), attachments/
 images/ and styles/, often under a top folder named after the space key. Per page: the title, the
 breadcrumbs as path, author and date from the page metadata, and the body from #main-content only
 (rendered macros cleaned by confluence_page). Attachments in formats we read become Documents
-linked to their page.
+linked to their page. Given the server's `page_url_base`, pages and attachments link to the live
+ones (confluence_links); the page id comes from the file name, or for index.html from its
+attachments' folder.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ingest.documents import Document, Failure, ReaderError
 from ingest.export import Export, ExportError
 from ingest.readers import read_one
 from ingest.readers.attachments import read_attachment, supported
+from ingest.readers.confluence_links import attachment_url, page_url
 from ingest.readers.confluence_page import clean_body, page_metadata, page_title
 from ingest.readers.html_text import html_to_markdown, parse_html
 
@@ -34,7 +37,7 @@ def detect(names: set[str]) -> bool:
     return bool(_roots(names))
 
 
-def read_export(export: Export) -> Iterator[Document | Failure]:
+def read_export(export: Export, page_url_base: str = "") -> Iterator[Document | Failure]:
     names = set()
     for f in export.files():
         if f.problem:
@@ -42,7 +45,7 @@ def read_export(export: Export) -> Iterator[Document | Failure]:
         else:
             names.add(f.path)
     for root in _roots(names):
-        yield from _read_space(export, root, names)
+        yield from _read_space(export, root, names, page_url_base)
 
 
 def _roots(names: set[str]) -> list[str]:
@@ -58,7 +61,7 @@ def _roots(names: set[str]) -> list[str]:
     return sorted(roots)
 
 
-def _read_space(export: Export, root: str, names: set[str]) -> Iterator[Document | Failure]:
+def _read_space(export: Export, root: str, names: set[str], base: str) -> Iterator[Document | Failure]:
     index_path = f"{root}index.html"
     try:
         index = parse_html(export.read(index_path))
@@ -76,7 +79,8 @@ def _read_space(export: Export, root: str, names: set[str]) -> Iterator[Document
     attachment_names: dict[str, str] = {}
     pages: dict[str, Document] = {}
     for path in files:
-        reader = functools.partial(_read_page, space=space, tree=tree, root=root, attachment_names=attachment_names)
+        reader = functools.partial(_read_page, space=space, tree=tree, root=root, attachment_names=attachment_names,
+                                   base=base)
         result = read_one(export, path, reader)
         if isinstance(result, Failure):
             yield result
@@ -87,12 +91,13 @@ def _read_space(export: Export, root: str, names: set[str]) -> Iterator[Document
     for path in sorted(n for n in names if n.startswith(f"{root}attachments/") and supported(n)):
         m = _ATTACHMENT.match(path[len(root):])
         page_id = m.group(1) if m else ""
+        url = attachment_url(base, page_id, attachment_names.get(path, ""))
         name = attachment_names.get(path) or PurePosixPath(path).name
-        yield from read_attachment(export, path, name, path[len(root):], pages.get(page_id), page_id)
+        yield from read_attachment(export, path, name, path[len(root):], pages.get(page_id), page_id, url)
 
 
 def _read_page(path: str, data: bytes, *, space: str, tree: dict[str, tuple[str, str]], root: str,
-               attachment_names: dict[str, str]) -> list[Document]:
+               attachment_names: dict[str, str], base: str) -> list[Document]:
     soup = parse_html(data)
     main = soup.select_one("#main-content")
     if main is None:
@@ -111,6 +116,7 @@ def _read_page(path: str, data: bytes, *, space: str, tree: dict[str, tuple[str,
             title=title or tree.get(path, ("", ""))[0] or PurePosixPath(path).stem,
             text=html_to_markdown(main),
             path=" / ".join(c for c in crumbs if c) or _tree_path(tree, path, space),
+            url=page_url(base, page_id),
             modified=modified,
             author=author,
             kind="confluence-page",

@@ -5,7 +5,8 @@ indexed: Page and BlogPost objects with contentStatus "current" and no originalV
 versions point to their current one; drafts say "draft", trashed pages "deleted"). Each page gets
 its space and parent chain as path ("Space / Parent"), its body from BodyContent (storage format)
 with the text of the pages it includes (confluence_includes), and its current attachments as
-Documents of their own. Pages holding includes are read after the others, once the bodies they
+Documents of their own; given the server's `page_url_base`, each links to the live page or file
+(confluence_links). Pages holding includes are read after the others, once the bodies they
 name have streamed by: only those bodies are kept in memory.
 
 The file comes from outside: it is streamed (twice: metadata and include macros first, then only
@@ -29,6 +30,7 @@ from ingest.documents import Document, Failure
 from ingest.export import TOO_LARGE, Export, ExportError
 from ingest.readers.attachments import read_attachment, supported
 from ingest.readers.confluence_includes import Include, IncludedPages, includes_in
+from ingest.readers.confluence_links import attachment_url, page_url
 from ingest.readers.confluence_storage import storage_to_markdown
 
 ENTITIES = "entities.xml"
@@ -66,7 +68,7 @@ class _Dump:
     includes: dict[str, list[Include]] = field(default_factory=dict)  # content id -> its include macros
 
 
-def read_export(export: Export) -> Iterator[Document | Failure]:
+def read_export(export: Export, page_url_base: str = "") -> Iterator[Document | Failure]:
     unusable = False
     for f in export.files():
         if f.problem and not (f.path == ENTITIES and f.problem == TOO_LARGE):
@@ -90,25 +92,26 @@ def read_export(export: Export) -> Iterator[Document | Failure]:
             if page_id in included.wanted:
                 included.keep(page_id, _as_storage(body, body_type))
             if page_id not in dump.includes:
-                yield _page(dump, pages, page_id, partial(_body_text, body, body_type))
+                yield _page(dump, pages, page_id, partial(_body_text, body, body_type), page_url_base)
     except XmlRefused as exc:
         yield Failure(ENTITIES, str(exc))
         return
     for page_id in dump.includes:  # read last: the bodies they name have all gone by
         if page_id in seen:
-            yield _page(dump, pages, page_id, partial(included.render, page_id))
+            yield _page(dump, pages, page_id, partial(included.render, page_id), page_url_base)
     for page_id in sorted(dump.content.keys() - pages.keys()):
         yield Failure(f"{ENTITIES}#{page_id}", f"empty page {dump.content[page_id].title!r} (no body)")
-    yield from _attachments(export, dump, pages)
+    yield from _attachments(export, dump, pages, page_url_base)
 
 
-def _page(dump: _Dump, pages: dict[str, Document], page_id: str, text_of: Callable[[], str]) -> Document | Failure:
+def _page(dump: _Dump, pages: dict[str, Document], page_id: str, text_of: Callable[[], str],
+          base: str) -> Document | Failure:
     page = dump.content[page_id]
     try:
         text, problem = text_of(), f"empty page {page.title!r}"
     except Exception as exc:  # a body the converter chokes on: report it, read the others
         text, problem = "", f"cannot parse page {page.title!r} ({type(exc).__name__})"
-    pages[page_id] = doc = _document(dump, page, text)  # attachments hang on it either way
+    pages[page_id] = doc = _document(dump, page, text, base)  # attachments hang on it either way
     return doc if text.strip() else Failure(f"{ENTITIES}#{page_id}", problem)
 
 
@@ -198,12 +201,13 @@ def _as_storage(body: str, body_type: str) -> str:
     return "<p>" + "<br/>".join(html.escape(line) for line in body.strip().splitlines()) + "</p>"
 
 
-def _document(dump: _Dump, page: _Content, text: str) -> Document:
+def _document(dump: _Dump, page: _Content, text: str, base: str) -> Document:
     return Document(
         doc_id=page.id,
         title=page.title,
         text=text,
         path=_path(dump, page),
+        url=page_url(base, page.id),
         modified=page.modified,
         author=dump.users.get(page.author, ""),
         kind=_CONTENT[page.cls],
@@ -225,7 +229,7 @@ def _path(dump: _Dump, page: _Content) -> str:
     return " / ".join(p for p in (space, *chain) if p)
 
 
-def _attachments(export: Export, dump: _Dump, pages: dict[str, Document]) -> Iterator[Document | Failure]:
+def _attachments(export: Export, dump: _Dump, pages: dict[str, Document], base: str) -> Iterator[Document | Failure]:
     names = export.names()
     for att_id, name, page_id, version in dump.attachments:
         if page_id not in dump.content or not supported(name):
@@ -233,7 +237,8 @@ def _attachments(export: Export, dump: _Dump, pages: dict[str, Document]) -> Ite
         # Confluence 8.1+ adds a version level: attachments/<page>/<attachment>/<version>
         for path in (f"attachments/{page_id}/{att_id}/{version}", f"attachments/{page_id}/{att_id}"):
             if path in names:
-                yield from read_attachment(export, path, name, f"att{att_id}", pages.get(page_id), page_id)
+                yield from read_attachment(export, path, name, f"att{att_id}", pages.get(page_id), page_id,
+                                           attachment_url(base, page_id, name))
                 break
 
 

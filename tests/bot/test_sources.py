@@ -38,6 +38,10 @@ def export(tmp_path):
     ({"channels": ("slack C1",)}, "PLATFORM:ID"),
     ({"kind": "sharepoint"}, "unknown export kind"),
     ({"auth_env": "NOT-A-VAR"}, "invalid environment variable name"),
+    ({"page_url_base": "wiki.example.com"}, "page URL base must be the wiki's http"),
+    ({"page_url_base": "https://wiki.example.com:http"}, "page URL base must be the wiki's http"),
+    ({"page_url_base": "https://wiki.example.com/?os_authType=basic"}, "no \\?query"),
+    ({"kind": "files", "page_url_base": "https://wiki.example.com"}, "files exports have none"),
 ])
 def test_bad_input_gets_a_clear_error(export, fields, message):
     source = Source(**{"name": "wiki", "location": str(export), **fields})

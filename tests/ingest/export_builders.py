@@ -32,11 +32,11 @@ def write_zip(path: Path, entries: list[tuple[str, bytes | str]], compression: i
     return path
 
 
-def read_all(location: Path) -> tuple[str, dict[str, Document], list[Failure]]:
+def read_all(location: Path, page_url_base: str = "") -> tuple[str, dict[str, Document], list[Failure]]:
     """(detected kind, documents by id, failures) of an export, read as the pipeline reads it."""
     with Export(location) as export:
         kind = detect_kind(export)
-        items = list(read_export(export))
+        items = list(read_export(export, page_url_base=page_url_base))
     return kind, {d.doc_id: d for d in items if isinstance(d, Document)}, [f for f in items if isinstance(f, Failure)]
 
 

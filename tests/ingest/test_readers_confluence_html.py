@@ -11,10 +11,10 @@ from ingest.readers.confluence_page import parse_date
 from tests.ingest.export_builders import make_docx, make_pdf, write_zip
 
 
-def read_all(location):
+def read_all(location, page_url_base=""):
     with Export(location) as export:
         kind = detect_kind(export)
-        items = list(read_export(export))
+        items = list(read_export(export, page_url_base=page_url_base))
     docs = {d.doc_id: d for d in items if isinstance(d, Document)}
     return kind, docs, [f for f in items if isinstance(f, Failure)]
 
@@ -52,6 +52,16 @@ def test_real_page_attachment_is_named_as_the_page_lists_it(real_export):
     attachment = docs["attachments/1086212/1246005.docx"]
     assert (attachment.title, attachment.parent_id, attachment.path, attachment.kind) == (
         "杭州市“十三五”重大建设项目表.docx", "1086212", "数据团队 / 杭州房产", "docx")
+
+
+def test_real_page_and_attachment_link_to_the_live_ones_given_a_base(real_export):
+    docs = read_all(real_export, page_url_base="http://wiki.example.com:8090")[1]
+    assert docs["1086212"].url == "http://wiki.example.com:8090/pages/viewpage.action?pageId=1086212"
+    assert docs["attachments/1086212/1246005.docx"].url == (  # the name the page shows, not the stored 1246005
+        "http://wiki.example.com:8090/download/attachments/1086212/"
+        "%E6%9D%AD%E5%B7%9E%E5%B8%82%E2%80%9C%E5%8D%81%E4%B8%89%E4%BA%94%E2%80%9D%E9%87%8D%E5%A4%A7%E5%BB%BA"
+        "%E8%AE%BE%E9%A1%B9%E7%9B%AE%E8%A1%A8.docx")
+    assert {d.url for d in read_all(real_export)[1].values()} == {""}  # no base: nothing to link to
 
 
 def test_real_page_body_is_main_content_only(real_export):
@@ -138,6 +148,16 @@ def test_space_zip_pages_paths_and_metadata(space_zip):
     assert docs["100"].path == "Engineering"
     assert docs["102"].path == "Engineering / Home / Deploy guide"  # no breadcrumbs: from the page tree
     assert [(f.file, f.reason) for f in failures] == [("ENG/Empty_103.html", "no text content (empty page)")]
+
+
+def test_space_zip_links_pages_by_id_and_attachments_by_name(space_zip):
+    docs = read_all(space_zip, page_url_base="https://example.atlassian.net/wiki")[1]
+    page = "https://example.atlassian.net/wiki/pages/viewpage.action?pageId="
+    assert {i: docs[i].url for i in ("100", "101", "102")} == {i: page + i for i in ("100", "101", "102")}
+    assert docs["attachments/101/201.docx"].url == \
+        "https://example.atlassian.net/wiki/download/attachments/101/Runbook.docx"
+    assert docs["attachments/101/202.pdf"].url == page + "101"  # no page names it: its page lists it
+    assert {d.url for d in read_all(space_zip)[1].values()} == {""}
 
 
 def test_space_zip_body_macros(space_zip):

@@ -85,6 +85,16 @@ def test_blog_post_and_attachment(space_zip):
     assert "Request VPN access" in runbook.text
 
 
+def test_pages_and_attachments_link_to_the_live_ones_given_a_base(space_zip, shared_data):
+    base = json.loads((shared_data / "confluence-storage-xhtml" / "544381877" / "page.v1.json").read_text())
+    wiki = base["_links"]["base"]  # the real pages' Confluence Cloud address: https://querypie.atlassian.net/wiki
+    docs = read_all(space_zip, page_url_base=wiki + "/")[1]
+    assert docs["544381877"].url == f"{wiki}/pages/viewpage.action?pageId=544381877"
+    assert docs["9100"].url == f"{wiki}/pages/viewpage.action?pageId=9100"  # a blog post too
+    assert docs["att7001"].url == f"{wiki}/download/attachments/544381877/Runbook.docx"
+    assert {d.url for d in read_all(space_zip)[1].values()} == {""}  # no base: nothing to link to
+
+
 HOSTILE = {
     "entity expansion": (b'<?xml version="1.0"?><!DOCTYPE h [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
                          b'<hibernate-generic>&b;</hibernate-generic>', "declares an entity ('a')"),
