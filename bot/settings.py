@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,9 @@ class Settings(BaseSettings):
     slack_admins: str = Field(default="", alias="LOREBOT_SLACK_ADMINS", pattern=r"^[A-Z0-9,\s]*$")  # user IDs
     slack_thread_followups: bool = Field(default=True, alias="LOREBOT_SLACK_THREAD_FOLLOWUPS")
     slack_answer_bots: bool = Field(default=False, alias="LOREBOT_SLACK_ANSWER_BOTS")
+    # Answers in threads with Slack's chat.startStream/appendStream/stopStream: "auto" falls back to
+    # message edits where Slack refuses them, "on" tries on every answer, "off" always edits.
+    slack_streaming: Literal["auto", "on", "off"] = Field(default="off", alias="LOREBOT_SLACK_STREAMING")
 
     # Discord
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")

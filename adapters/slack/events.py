@@ -27,6 +27,7 @@ class Incoming:
     ts: str
     thread_ts: str | None  # the thread it was posted in, None at the top level
     user: str
+    team: str  # the asker's workspace (theirs, not the channel's, in a Slack Connect channel)
     text: str  # plain text, the bot's mention removed
     is_dm: bool
     mentions_bot: bool
@@ -48,9 +49,10 @@ class Incoming:
                         user=self.user, thread=self.reply_thread, is_dm=self.is_dm)
 
 
-def read_message(event: dict[str, Any], bot_user: str, bot_id: str) -> Incoming | None:
+def read_message(event: dict[str, Any], bot_user: str, bot_id: str, team: str = "") -> Incoming | None:
     """The message in an app_mention or message event, or None when it is nobody's question (an edit,
-    a deletion, a join, the bot's own message)."""
+    a deletion, a join, the bot's own message). `team` is the workspace the event came to, for
+    events that name none."""
     subtype = event.get("subtype") or None
     if subtype not in SAID or event.get("hidden"):
         return None
@@ -68,6 +70,7 @@ def read_message(event: dict[str, Any], bot_user: str, bot_id: str) -> Incoming 
         ts=ts,
         thread_ts=(event.get("thread_ts") or None) if event.get("thread_ts") != ts else None,
         user=user or sender_bot,
+        team=event.get("user_team") or event.get("team") or team,
         text=plain_text(raw, drop_user=bot_user),
         is_dm=event.get("channel_type") == "im" or channel.startswith("D"),
         mentions_bot=event.get("type") == "app_mention" or bot_user in mentions,

@@ -16,6 +16,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from adapters.slack.events import Incoming, read_message, wants_answer
 from adapters.slack.render import HELPFUL, NOT_HELPFUL, notice_message, render_answer
 from adapters.slack.replies import Replies
+from adapters.slack.streaming import Recipient
 from bot.commands import run_command
 from bot.core import REDIS_DOWN
 
@@ -47,7 +48,7 @@ class Handlers:
         return f"{self.settings.key_prefix}:slack:thread:{channel}:{thread_ts}"
 
     async def on_message(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
-        msg = read_message(event, context.bot_user_id or "", context.bot_id or "")
+        msg = read_message(event, context.bot_user_id or "", context.bot_id or "", context.team_id or "")
         if msg is not None:
             self.replies.spawn(self.handle(msg))
 
@@ -67,8 +68,10 @@ class Handlers:
             done = await run_command(self.bot, msg.question(""), "forget", "", is_admin=False)
             await self.replies.post(msg.channel, msg.reply_thread, render_answer(done, feedback=False))
             return
+        # Streams are for people: Slack addresses one to a user of a workspace.
+        recipient = Recipient(msg.team, msg.user) if msg.team and msg.user and not msg.from_bot else None
         answer = await self.replies.answer(lambda on_text: self.bot.answer(msg.question(), on_text),
-                                           msg.channel, msg.reply_thread)
+                                           msg.channel, msg.reply_thread, recipient=recipient)
         if answer is not None and answer.error != "redis_unavailable":
             await self._remember_thread(msg)
 

@@ -1,6 +1,7 @@
 """Text for Slack: Markdown (as the model and the core write it) to Slack mrkdwn with the citation
-marks as links, Slack markup back to plain text for questions, and cutting mrkdwn into pieces that
-each fit a block without breaking a link, an entity or a code block."""
+marks as links, Slack markup back to plain text for questions, cutting mrkdwn into pieces that
+each fit a block without breaking a link, an entity or a code block, and the Markdown a streamed
+answer holds (Slack renders a stream's markdown_text as standard Markdown)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
 _BULLET = re.compile(r"^([ \t]*)[*+\-][ \t]+", re.M)
 _CITE = re.compile(r"\[(\d{1,2})\]")
+_SPECIAL = re.compile(r"<([!@#])")
 _QUOTE_LEAD = re.compile(r"^([ \t]*(?:>[ \t]?)*)(.*)$")
 _BOLD_MARK = "\x00"
 
@@ -121,3 +123,45 @@ def truncate(text: str, limit: int) -> str:
     if not pieces:
         return ""
     return pieces[0] + (" …" if len(pieces) > 1 else "")
+
+
+def cite_in_order(text: str) -> str:
+    """Citation marks renumbered 1, 2, ... in order of first use, as bot.citations.cite numbers a
+    finished answer, so text streamed before the end already shows the final numbers. A finished
+    answer comes back unchanged."""
+    order: dict[int, int] = {}
+    return _CITE.sub(lambda m: f"[{order.setdefault(int(m.group(1)), len(order) + 1)}]", text)
+
+
+def defused(text: str) -> str:
+    """Slack's special mentions (<!here>, <!channel>, <@U123>, <#C1>) made inert with a zero-width
+    space: an answer quoting a document must never ping a channel, whatever format renders it."""
+    return _SPECIAL.sub("<\u200b\\1", text)
+
+
+def settled(text: str, limit: int) -> str:
+    """The start of an answer still being written that more text cannot change (up to its last
+    whitespace: the word, mark or Markdown token at the end may still grow), citations numbered
+    as in the finished answer, mentions defused, at most `limit` chars."""
+    text = defused(cite_in_order(text.lstrip()))
+    end = max(text.rfind(" ", 0, limit + 1), text.rfind("\n", 0, limit + 1))
+    return text[:end].rstrip() if end > 0 else ""
+
+
+def cut_for_stream(text: str, shown: int, limit: int) -> tuple[str, str]:
+    """`text` as what a stream holds (at most `limit` chars, cut at a break at or after `shown`,
+    the chars it already shows) and the rest, for messages after it; a code block cut in two is
+    closed at the end of the one and reopened at the start of the other."""
+    if len(text) <= limit:
+        return text, ""
+    room = limit - len(FENCE) - 1
+    cut, skip = shown, 0
+    for low in (max(shown, room // 2), shown):
+        found = [(text.rfind(sep, low, room), len(sep)) for sep in ("\n\n", "\n", " ")]
+        if any(i >= 0 for i, _ in found):
+            cut, skip = next((i, n) for i, n in found if i >= 0)
+            break
+    head, rest = text[:cut], text[cut + skip:].lstrip("\n")
+    if head.count(FENCE) % 2:
+        head, rest = head + "\n" + FENCE, FENCE + "\n" + rest
+    return head, rest

@@ -4,7 +4,8 @@ Slack says `ratelimited`), then replaced by the final answer (more messages in t
 does not fit in one).
 
 Progress edits go through a client that does not retry rate-limited calls: a skipped edit costs
-nothing, while waiting out a Retry-After would hold back the final answer.
+nothing, while waiting out a Retry-After would hold back the final answer. `replace` and `post` put
+final answers in place, for streamed answers too.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ class EditBudget:
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
 
+    def refused(self, exc: SlackApiError) -> None:
+        """A skipped call: when Slack said `ratelimited`, nothing more until its Retry-After."""
+        if exc.response.status_code == 429:
+            self.pause(float(exc.response.headers.get("Retry-After", 1)))
+
 
 class Progress:
     def __init__(self, client: AsyncWebClient, edit_client: AsyncWebClient, budget: EditBudget, channel: str,
@@ -84,21 +90,28 @@ class Progress:
         try:
             await self.edit_client.chat_update(channel=self.channel, ts=self.ts, **message.kwargs())
         except SlackApiError as exc:
-            if exc.response.status_code == 429:
-                self.budget.pause(float(exc.response.headers.get("Retry-After", 1)))
+            self.budget.refused(exc)
             log.info("progress edit skipped: %s", exc.response.get("error"))
 
     async def finish(self, messages: list[SlackMessage]) -> None:
         """Replace the placeholder with the first message and post the others in the thread."""
         if self._edit is not None:
             await self._edit  # an edit landing after the final answer would hide it
-        first, *more = messages
-        try:
-            await self.client.chat_update(channel=self.channel, ts=self.ts, **first.kwargs())
-        except SlackApiError as exc:  # e.g. the placeholder was deleted: post the answer anew
-            log.warning("could not replace the placeholder (%s); posting the answer instead",
-                        exc.response.get("error"))
-            more.insert(0, first)
-        for message in more:
-            await self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts or self.ts,
-                                               **message.kwargs())
+        await replace(self.client, self.channel, self.thread_ts, self.ts, messages)
+
+
+async def replace(client: AsyncWebClient, channel: str, thread_ts: str | None, ts: str | None,
+                  messages: list[SlackMessage]) -> None:
+    """The bot's message `ts` becomes the first message, the others follow in the thread."""
+    first, *more = messages
+    try:
+        await client.chat_update(channel=channel, ts=ts, **first.kwargs())
+    except SlackApiError as exc:  # e.g. the message was deleted: post the answer anew
+        log.warning("could not replace the bot's message (%s); posting the answer instead", exc.response.get("error"))
+        more.insert(0, first)
+    await post(client, channel, thread_ts or ts, more)
+
+
+async def post(client: AsyncWebClient, channel: str, thread_ts: str | None, messages: list[SlackMessage]) -> None:
+    for message in messages:
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.kwargs())

@@ -1,6 +1,6 @@
 """Answers as Block Kit: the text in mrkdwn sections, the citations as links, feedback buttons, split
 across blocks and messages so Slack never refuses one for size (3,000 chars a section, 50 blocks
-and 40,000 chars a message)."""
+and 40,000 chars a message); and the closing blocks of an answer whose text was streamed."""
 
 from __future__ import annotations
 
@@ -67,12 +67,17 @@ def source_line(c: Citation) -> str:
     return f"*[{c.n}]* {where} · _{escape(c.source)}_"
 
 
-def answer_blocks(answer: Answer) -> list[Block]:
-    blocks = [section(p) for p in split(to_mrkdwn(answer.text, answer.citations), SECTION_CHARS)]
-    if answer.citations:
-        sources = "*Sources*\n" + "\n".join(source_line(c) for c in answer.citations)
-        blocks += [section(p) for p in split(sources, SECTION_CHARS)]
-    return blocks or [section("_(empty answer)_")]
+def source_blocks(answer: Answer) -> list[Block]:
+    if not answer.citations:
+        return []
+    sources = "*Sources*\n" + "\n".join(source_line(c) for c in answer.citations)
+    return [section(p) for p in split(sources, SECTION_CHARS)]
+
+
+def feedback_blocks(answer: Answer) -> list[Block]:
+    """The feedback buttons, under an answer that was logged (not under a notice: there is nothing
+    to judge)."""
+    return [feedback_block(answer.id)] if answer.id and answer.mode != "notice" else []
 
 
 def pack(blocks: list[Block], fallback: str) -> list[SlackMessage]:
@@ -89,13 +94,23 @@ def pack(blocks: list[Block], fallback: str) -> list[SlackMessage]:
     return [SlackMessage(fallback if i == 0 else "(continued)", m) for i, m in enumerate(messages)]
 
 
+def fallback_text(answer: Answer) -> str:
+    return truncate(escape(" ".join(answer.text.split())), FALLBACK_CHARS) or "Answer"
+
+
 def render_answer(answer: Answer, header: str = "", feedback: bool = True) -> list[SlackMessage]:
-    """The answer as one or more messages; `header` (mrkdwn) goes on top, feedback buttons at the end
-    (not under a notice: there is nothing to judge)."""
-    blocks = ([context(header)] if header else []) + answer_blocks(answer)
-    if feedback and answer.id and answer.mode != "notice":
-        blocks.append(feedback_block(answer.id))
-    return pack(blocks, truncate(escape(" ".join(answer.text.split())), FALLBACK_CHARS) or "Answer")
+    """The answer as one or more messages; `header` (mrkdwn) goes on top, sources and feedback
+    buttons at the end."""
+    body = [section(p) for p in split(to_mrkdwn(answer.text, answer.citations), SECTION_CHARS)]
+    blocks = ([context(header)] if header else []) + (body + source_blocks(answer) or [section("_(empty answer)_")])
+    return pack(blocks + (feedback_blocks(answer) if feedback else []), fallback_text(answer))
+
+
+def render_closing(answer: Answer) -> list[SlackMessage]:
+    """The end of an answer whose text was streamed: its sources and feedback buttons, as the
+    blocks chat.stopStream adds (and more messages when they do not fit), or nothing."""
+    blocks = source_blocks(answer) + feedback_blocks(answer)
+    return pack(blocks, fallback_text(answer)) if blocks else []
 
 
 def progress_message(text_so_far: str, header: str = "") -> SlackMessage:

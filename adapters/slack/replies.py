@@ -1,6 +1,7 @@
-"""The work after the ack: answering in a thread with a placeholder that shows progress, then the
-rendered answer; failures become a short message there (details go to the log). Each reply runs as a
-task of this process, so a shutdown can let the answers in progress finish."""
+"""The work after the ack: answering in a thread, streamed (adapters.slack.streaming) or with a
+placeholder that shows progress, then the rendered answer; failures become a short message there
+(details go to the log). Each reply runs as a task of this process, so a shutdown can let the
+answers in progress finish."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.progress import EditBudget, Progress
+from adapters.slack.progress import EditBudget, Progress, post
 from adapters.slack.render import SlackMessage, notice_message, render_answer
+from adapters.slack.streaming import APPENDS_PER_MINUTE, Recipient, StreamedAnswer, StreamSwitch
 from bot.core import Lorebot, OnText
 from bot.types import Answer
 
@@ -29,6 +31,8 @@ class Replies:
         self.client = client
         self.edit_client = edit_client
         self.budget = EditBudget()
+        self.append_budget = EditBudget(per_minute=APPENDS_PER_MINUTE)
+        self.streaming = StreamSwitch(bot.settings.slack_streaming)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
@@ -49,21 +53,35 @@ class Replies:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
 
-    async def answer(self, ask: Ask, channel: str, thread_ts: str | None, header: str = "") -> Answer | None:
-        """Post a placeholder in the thread at once, stream into it, end with the answer. Raises
-        SlackApiError when the placeholder cannot be posted (the bot is not in the channel)."""
-        progress = Progress(self.client, self.edit_client, self.budget, channel, thread_ts, header)
-        await progress.start()
-        answer: Answer | None = None
-        try:
-            answer = await ask(progress.text)
-            messages = render_answer(answer, header)
-        except Exception:
-            log.exception("answering in %s failed", channel)
-            messages = [notice_message(FAILED, header)]
-        await progress.finish(messages)
+    async def answer(self, ask: Ask, channel: str, thread_ts: str | None, header: str = "",
+                     recipient: Recipient | None = None) -> Answer | None:
+        """Stream the answer into the thread when it is for a `recipient` and streaming is on here;
+        else post a placeholder in the thread at once, show the answer coming in it, end with the
+        answer. Raises SlackApiError when the bot cannot post there (it is not in the channel)."""
+        def progress() -> Progress:
+            return Progress(self.client, self.edit_client, self.budget, channel, thread_ts, header)
+
+        if thread_ts and recipient and self.streaming.allows(channel):
+            stream = StreamedAnswer(self.client, self.edit_client, self.append_budget, self.streaming, channel,
+                                    thread_ts, recipient, progress)
+            answer, messages = await self._ask(ask, stream.text, channel, header)
+            await stream.finish(messages, answer)
+        else:
+            placeholder = progress()
+            await placeholder.start()
+            answer, messages = await self._ask(ask, placeholder.text, channel, header)
+            await placeholder.finish(messages)
         return answer
 
+    async def _ask(self, ask: Ask, on_text: OnText, channel: str,
+                   header: str) -> tuple[Answer | None, list[SlackMessage]]:
+        """The answer and its messages, or None and the failure to show instead."""
+        try:
+            answer = await ask(on_text)
+            return answer, render_answer(answer, header)
+        except Exception:
+            log.exception("answering in %s failed", channel)
+            return None, [notice_message(FAILED, header)]
+
     async def post(self, channel: str, thread_ts: str | None, messages: list[SlackMessage]) -> None:
-        for message in messages:
-            await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.kwargs())
+        await post(self.client, channel, thread_ts, messages)

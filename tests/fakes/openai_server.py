@@ -8,7 +8,9 @@ call the endpoint while being constructed) work as well as AsyncOpenAI on the te
 
 Controls (safe to use from any thread): `.requests` (every request seen, with its arrival time),
 `fail_next(n, status, path=None)`, `stall_next(n, seconds, path=None)` (a hung endpoint), `delay` (seconds
-before answering), `reply` (callable(messages) -> str), `dims` (embedding size).
+before answering), `reply` (callable(messages) -> str), `dims` (embedding size), `stream_pieces` and
+`piece_delay` (a streamed reply comes in that many pieces, that many seconds apart), `break_stream_after`
+(a streamed reply ends after that many pieces with an error event, as the API does when it fails mid-stream).
 
 The default reply suits end-to-end RAG tests. It expects numbered passages in the user or system
 message, each a block that starts with a line `[n] Title — heading` followed by the passage text:
@@ -81,6 +83,8 @@ class FakeOpenAI(BackgroundServer):
         self.reply = reply
         self.delay = 0.0
         self.stream_pieces = stream_pieces
+        self.piece_delay = 0.0
+        self.break_stream_after: int | None = None
         self.models = models
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
@@ -184,7 +188,14 @@ class FakeOpenAI(BackgroundServer):
             return [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]
 
         await send(choice({"role": "assistant", "content": ""}))
-        for piece in split_pieces(text, self.stream_pieces):
+        for n, piece in enumerate(split_pieces(text, self.stream_pieces)):
+            if n == self.break_stream_after:
+                await send([], error={"message": "The server had an error while processing your request.",
+                                      "type": "server_error", "param": None, "code": None})
+                await response.write_eof()
+                return response
+            if n and self.piece_delay:
+                await asyncio.sleep(self.piece_delay)
             await send(choice({"content": piece}))
         await send(choice({}, "stop"))
         if usage is not None:  # the real API sends usage last, in a chunk with no choices

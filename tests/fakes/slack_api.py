@@ -5,16 +5,20 @@ tests.fakes.background_server): the real slack_sdk AsyncWebClient and Socket Mod
         client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
 
 Web API (POST form or JSON, or GET query, at /api/METHOD): auth.test, chat.postMessage, chat.update,
-chat.postEphemeral, users.info, apps.connections.open (answers the websocket URL). Every call is
-recorded (`calls(method)`); posted messages are kept, with updates applied (`messages(channel)`);
-a message that breaks Slack's size rules is refused as Slack would (tests.fakes.slack_limits).
-response_url posts (POST /response/ID) are recorded as calls of method "response_url".
+chat.postEphemeral, chat.startStream, chat.appendStream, chat.stopStream, users.info,
+apps.connections.open (answers the websocket URL). Every call is recorded (`calls(method)`); posted
+messages are kept, with updates applied (`messages(channel)`); a message that breaks Slack's size
+rules is refused as Slack would (tests.fakes.slack_limits). response_url posts (POST /response/ID)
+are recorded as calls of method "response_url". The stream methods: tests.fakes.slack_streams (a
+streamed message cannot be updated until it is stopped).
 
 Socket Mode: GET /socket is a websocket that says `hello`; `await send_envelope(kind, payload)` pushes
 an envelope to the connected client and `acks` holds what it acknowledged.
 
 Controls (thread-safe): `fail_next(method, error)`, `ratelimit_next(method, retry_after)`,
-`not_in_channel` (channel ids the bot is not a member of), `users` (id -> users.info fields).
+`not_in_channel` (channel ids the bot is not a member of), `users` (id -> users.info fields),
+`stream_refusal` (an error every chat.startStream answers, as from a Slack that will not stream for
+this app: e.g. "unknown_method"), `expire_streams()` (Slack ends the streams left open).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from aiohttp import WSMsgType, web
 
 from tests.fakes.background_server import BackgroundServer
 from tests.fakes.slack_limits import MessageRejected, check_message
+from tests.fakes.slack_streams import STREAM_METHODS, SlackStreams
 
 BOT_USER = "UBOT0001"
 BOT_ID = "BBOT0001"
@@ -46,7 +51,7 @@ class Call:
     at: float = field(default_factory=time.monotonic)  # when it arrived (for latency figures)
 
 
-class FakeSlack(BackgroundServer):
+class FakeSlack(SlackStreams, BackgroundServer):
     name = "fake-slack"
 
     def __init__(self, bot_token: str = "xoxb-test-bot-token", app_token: str = "xapp-test-app-token") -> None:
@@ -55,6 +60,7 @@ class FakeSlack(BackgroundServer):
         self.app_token = app_token
         self.users: dict[str, dict[str, Any]] = {}
         self.not_in_channel: set[str] = set()
+        self.stream_refusal: str | None = None
         self.acks: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._calls: list[Call] = []
@@ -161,6 +167,8 @@ class FakeSlack(BackgroundServer):
             return {"user": {"id": args["user"], "is_bot": False, "is_admin": False, "is_owner": False, **user}}
         if method in MESSAGE_METHODS:
             return self._message(method, args)
+        if method in STREAM_METHODS:
+            return self._stream(method, args)
         raise MessageRejected("unknown_method", method)
 
     def _message(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -177,12 +185,19 @@ class FakeSlack(BackgroundServer):
                 found = [m for m in self._messages.get(channel, []) if m["ts"] == args.get("ts")]
                 if not found:
                     raise MessageRejected("message_not_found", str(args.get("ts")))
+                if found[0].get("streaming"):
+                    raise MessageRejected("cant_update_message", "the message is still streaming")
                 found[0].update(text=args.get("text", ""), blocks=args.get("blocks"), updates=found[0]["updates"] + 1)
                 return {"channel": channel, "ts": found[0]["ts"], "text": found[0]["text"]}
-            message = {"ts": self._next_ts(), "thread_ts": args.get("thread_ts"), "text": args.get("text", ""),
-                       "blocks": args.get("blocks"), "updates": 0, "user": BOT_USER}
-            self._messages.setdefault(channel, []).append(message)
+            message = self._add_message(channel, args.get("thread_ts"), text=args.get("text", ""),
+                                        blocks=args.get("blocks"))
             return {"channel": channel, "ts": message["ts"], "message": dict(message)}
+
+    def _add_message(self, channel: str, thread_ts: str | None, **fields: Any) -> dict[str, Any]:
+        """A new message of the bot's (the caller holds the lock)."""
+        message = {"ts": self._next_ts(), "thread_ts": thread_ts, "updates": 0, "user": BOT_USER, **fields}
+        self._messages.setdefault(channel, []).append(message)
+        return message
 
     def _next_ts(self) -> str:
         n = next(self._ts)

@@ -6,6 +6,11 @@ Limits (api.slack.com/reference/block-kit): 50 blocks a message; section text 3,
 up to 10 elements; actions up to 25 elements; button text 75 chars, value 2,000, action_id 255;
 header text 150; every text object non-empty; message text 40,000 chars (the blocks' text is held
 to the same total).
+
+Streams (docs.slack.dev/reference/methods/chat.startStream, appendStream, stopStream): markdown_text
+at most 12,000 chars a call; held here to 12,000 for a streamed message's whole text as well (the
+markdown block's cumulative limit; Slack documents none for a stream); chat.stopStream's blocks
+follow the block rules above, at most 50 (`msg_blocks_too_many`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ MAX_BUTTON_VALUE = 2000
 MAX_ID = 255
 MAX_HEADER_TEXT = 150
 MAX_MESSAGE_TEXT = 40000
+MAX_MARKDOWN_TEXT = 12000
 
 
 class MessageRejected(ValueError):
@@ -82,15 +88,20 @@ def _block(block: Any, where: str) -> int:
     raise MessageRejected("invalid_blocks", f"{where}: unsupported block type {kind!r}")
 
 
-def check_message(args: dict[str, Any]) -> None:
-    """Raise MessageRejected if chat.postMessage/chat.update/a response_url post would be refused."""
-    text = args.get("text") or ""
+def _blocks(args: dict[str, Any]) -> Any:
     blocks = args.get("blocks")
     if isinstance(blocks, str):
         try:
-            blocks = json.loads(blocks)
+            return json.loads(blocks)
         except ValueError:
             raise MessageRejected("invalid_blocks_format", "blocks is not valid JSON") from None
+    return blocks
+
+
+def check_message(args: dict[str, Any]) -> None:
+    """Raise MessageRejected if chat.postMessage/chat.update/a response_url post would be refused."""
+    text = args.get("text") or ""
+    blocks = _blocks(args)
     if not text and not blocks:
         raise MessageRejected("no_text", "a message needs text or blocks")
     if len(text) > MAX_MESSAGE_TEXT:
@@ -104,3 +115,34 @@ def check_message(args: dict[str, Any]) -> None:
     total = sum(_block(b, f"blocks[{i}]") for i, b in enumerate(blocks))
     if total > MAX_MESSAGE_TEXT:
         raise MessageRejected("msg_too_long", f"blocks hold {total} characters (at most {MAX_MESSAGE_TEXT})")
+
+
+def check_stream_text(args: dict[str, Any], streamed: str, missing: str | None) -> str:
+    """The markdown_text of a chat.*Stream call, checked against what the message already holds;
+    `missing` is the error when the call must carry some (None: it may carry none)."""
+    text = args.get("markdown_text") or ""
+    if not isinstance(text, str):
+        raise MessageRejected("invalid_arguments", "markdown_text must be a string")
+    if not text and missing:
+        raise MessageRejected(missing, "no markdown_text")
+    if len(text) > MAX_MARKDOWN_TEXT:
+        raise MessageRejected("msg_too_long", f"markdown_text has {len(text)} characters (at most {MAX_MARKDOWN_TEXT})")
+    if len(streamed) + len(text) > MAX_MARKDOWN_TEXT:
+        raise MessageRejected("msg_too_long", f"the stream would hold {len(streamed) + len(text)} characters "
+                              f"(at most {MAX_MARKDOWN_TEXT})")
+    return text
+
+
+def check_stop_blocks(args: dict[str, Any]) -> list[Any]:
+    """The blocks chat.stopStream adds under the streamed text (none is fine)."""
+    blocks = _blocks(args)
+    if blocks is None:
+        return []
+    if not isinstance(blocks, list):
+        raise MessageRejected("invalid_blocks_format", "blocks must be an array")
+    if len(blocks) > MAX_BLOCKS:
+        raise MessageRejected("msg_blocks_too_many", f"{len(blocks)} blocks (at most {MAX_BLOCKS})")
+    total = sum(_block(b, f"blocks[{i}]") for i, b in enumerate(blocks))
+    if total > MAX_MESSAGE_TEXT:
+        raise MessageRejected("msg_blocks_too_long", f"blocks hold {total} characters (at most {MAX_MESSAGE_TEXT})")
+    return blocks

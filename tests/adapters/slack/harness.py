@@ -18,7 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackApp
 from adapters.slack.render import HELPFUL, LOADING
-from tests.fakes.slack_api import BOT_USER, TEAM, FakeSlack
+from tests.fakes.slack_api import BOT_USER, TEAM, Call, FakeSlack
 
 CHANNEL = "C0000001"
 USER = "U0000001"
@@ -115,11 +115,11 @@ class SlackHTTP:
 
 
 def text_of(message: dict[str, Any]) -> str:
-    """All the text a message shows: its blocks' text, else its text."""
+    """All the text a message shows: its blocks' text (a streamed message's markdown too), else its text."""
     parts = []
     for block in message.get("blocks") or []:
-        if "text" in block and isinstance(block["text"], dict):
-            parts.append(block["text"]["text"])
+        if "text" in block:
+            parts.append(block["text"]["text"] if isinstance(block["text"], dict) else block["text"])
         parts += [e["text"] for e in block.get("elements", []) if e.get("type") in ("mrkdwn", "plain_text")]
     return "\n".join(parts) if parts else message.get("text", "")
 
@@ -130,14 +130,21 @@ def button_value(message: dict[str, Any], action_id: str = HELPFUL) -> str | Non
                  if e.get("action_id") == action_id), None)
 
 
+def replies_begun(api: FakeSlack, thread_ts: str | None = None) -> list[Call]:
+    """The calls that begin one of the bot's messages (a post, or a stream: answers are streamed by
+    default), in a thread if given."""
+    return [c for c in api.calls() if c.method in ("chat.postMessage", "chat.startStream")
+            and (thread_ts is None or c.args.get("thread_ts") == thread_ts)]
+
+
 def has_feedback(message: dict[str, Any]) -> bool:
     return button_value(message) is not None
 
 
 def finished(message: dict[str, Any]) -> bool:
-    """No longer the placeholder or a progress edit."""
+    """No longer the placeholder, a progress edit or a stream in progress."""
     text = text_of(message)
-    return LOADING not in text and "_writing…_" not in text
+    return LOADING not in text and "_writing…_" not in text and not message.get("streaming")
 
 
 async def until(check: Callable[[], Any], timeout: float = 15, what: str = "the condition") -> Any:

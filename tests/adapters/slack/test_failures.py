@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 import aiohttp
+import pytest
 
 from adapters.slack.app import build_app, start_http
 from bot.core import REDIS_DOWN
@@ -56,6 +57,7 @@ async def test_redis_down_is_explained_in_the_thread(slack_settings, slack_api, 
         await bot.close()
 
 
+@pytest.mark.parametrize("slack_env", [{"LOREBOT_SLACK_STREAMING": "off"}])  # the answer is a post, not a stream
 async def test_rate_limited_posts_are_retried_after_the_wait_slack_asks_for(slack_http):
     slack_http.api.ratelimit_next("chat.postMessage", retry_after=1)
     ts = new_ts()

@@ -9,11 +9,13 @@ import pytest
 
 from adapters.slack.render import LOADING
 from tests.adapters.slack.harness import (
-    CHANNEL, USER, answered, event_callback, finished, has_feedback, mention, message, new_ts, text_of, until,
+    CHANNEL, USER, answered, event_callback, finished, has_feedback, mention, message, new_ts, replies_begun, text_of,
+    until,
 )
 from tests.fakes.slack_api import BOT_ID, BOT_USER
 
 
+@pytest.mark.parametrize("slack_env", [{"LOREBOT_SLACK_STREAMING": "off"}])  # streamed: test_streaming.py
 async def test_mention_is_acked_at_once_and_answered_in_its_thread(slack_http, fake_openai):
     ts = new_ts()
     reply = await slack_http.event(mention("How do I connect Lorebot to Slack?", ts=ts))
@@ -35,9 +37,9 @@ async def test_bad_signature_and_stale_timestamp_are_rejected(slack_http):
     assert bad.status == 401 and stale.status == 401
     good = await slack_http.post(body, "application/json")
     assert good.status == 200
-    await until(lambda: slack_http.api.calls("chat.postMessage"), what="the good request's answer")
+    await until(lambda: replies_begun(slack_http.api), what="the good request's answer")
     await slack_http.slack.replies.drain(10)
-    assert len(slack_http.api.calls("chat.postMessage")) == 1
+    assert len(replies_begun(slack_http.api)) == 1
 
 
 async def test_url_verification_and_health_check(slack_http):
@@ -63,7 +65,7 @@ async def test_retries_and_the_message_twin_of_a_mention_get_one_answer(slack_ht
     await answered(slack_http.api, CHANNEL, later)
     await slack_http.slack.replies.drain(10)
     assert len(slack_http.api.messages(CHANNEL, ts)) == 1
-    assert len([c for c in slack_http.api.calls("chat.postMessage") if c.args.get("thread_ts") == ts]) == 1
+    assert len(replies_begun(slack_http.api, ts)) == 1
 
 
 async def test_own_and_other_bots_messages_are_ignored(slack_http):
@@ -117,7 +119,7 @@ async def test_follow_up_addressed_to_someone_else_is_left_alone(slack_http):
     await answered(slack_http.api, CHANNEL, sentinel)
     await slack_http.slack.replies.drain(10)
     assert len(slack_http.api.messages(CHANNEL, thread)) == 1
-    assert len(slack_http.api.calls("chat.postMessage")) == 2
+    assert len(replies_begun(slack_http.api)) == 2
 
 
 @pytest.mark.parametrize("slack_env", [{"LOREBOT_SLACK_THREAD_FOLLOWUPS": "false"}])

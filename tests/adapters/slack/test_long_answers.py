@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from adapters.slack.render import render_answer
 from bot.types import Answer, Citation
 from tests.adapters.slack.harness import CHANNEL, has_feedback, mention, new_ts, text_of, until
@@ -28,6 +30,7 @@ def long_text(paragraphs: int = 90, words: int = 160) -> str:
     return "\n\n".join(out)
 
 
+@pytest.mark.parametrize("slack_env", [{"LOREBOT_SLACK_STREAMING": "auto"}, {}], ids=["streamed", "edited"])
 async def test_a_very_long_answer_arrives_whole_across_messages(slack_http, fake_openai):
     text = long_text()
     assert len(text) > 100_000

@@ -8,9 +8,10 @@ import re
 import pytest
 
 from adapters.slack.events import read_message, wants_answer
-from adapters.slack.mrkdwn import plain_text, split, to_mrkdwn
+from adapters.slack.mrkdwn import cite_in_order, cut_for_stream, plain_text, settled, split, to_mrkdwn
 from adapters.slack.render import source_line
-from bot.types import Citation
+from bot.citations import cite as cite_passages
+from bot.types import Citation, Passage
 
 BOT, BOT_ID = "UBOT0001", "BBOT0001"
 
@@ -58,6 +59,30 @@ def test_split_keeps_words_links_and_code_blocks_whole(limit):
     assert all(p.count("<") == p.count(">") and p.count("```") % 2 == 0 for p in pieces)
     assert all(not re.search(r"&\w*$", p) for p in pieces)  # no entity cut in two
     assert re.findall(r"w\d+", " ".join(pieces)) == words
+
+
+def test_streamed_text_only_grows_and_numbers_citations_as_the_finished_answer():
+    raw = "  Use the **scopes** [4] and `Socket Mode` [2].\n\nThen [4] again, see [12] and [2]."
+    passages = [Passage(f"c{n}", "d", "docs", f"Page {n}", "", "", "", "text") for n in range(12)]
+    final, _ = cite_passages(raw.strip(), passages)  # what the core makes of the finished answer
+    assert final == cite_in_order(raw.strip())
+    assert final == "Use the **scopes** [1] and `Socket Mode` [2].\n\nThen [1] again, see [3] and [2]."
+    assert cite_in_order(final) == final  # a finished answer comes back unchanged
+    shown = [settled(raw[:n], 1000) for n in range(len(raw) + 1)]
+    assert all(b.startswith(a) for a, b in zip(shown, shown[1:]))  # each a prefix of the next
+    assert final.startswith(shown[-1]) and shown[-1].endswith("and")  # the last word may still grow
+    assert settled("Use the scopes", 9) == "Use the"  # within the limit, at a break
+
+
+@pytest.mark.parametrize("shown", [0, 100, 1100])
+def test_cutting_for_a_stream_keeps_what_it_shows_and_code_blocks_whole(shown):
+    words = [f"w{i}" for i in range(600)]
+    text = " ".join(words[:200]) + "\n\n```\n" + "\n".join(words[200:400]) + "\n```\n" + " ".join(words[400:])
+    head, rest = cut_for_stream(text, shown, 1200)
+    assert len(head) <= 1200 and head.startswith(text[:shown]) and len(head) >= shown
+    assert head.count("```") % 2 == 0 and rest.count("```") % 2 == 0
+    assert re.findall(r"w\d+", head + " " + rest) == words
+    assert cut_for_stream("short", 0, 1200) == ("short", "")
 
 
 def event(**fields):
