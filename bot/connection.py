@@ -45,19 +45,18 @@ async def resolve_redis_url(settings: Settings) -> str:
     return server.url
 
 
-async def revive_embedded(settings: Settings) -> bool:
+async def revive_embedded(settings: Settings) -> None:
     """Start the embedded server again if it died (killed, out of memory): same port and data, so
-    every open client reconnects by itself. True when this call restarted it."""
+    every open client reconnects by itself."""
     if settings.redis_url:
-        return False  # a server someone else runs
+        return  # a server someone else runs
     try:
         server = await asyncio.to_thread(ensure_embedded_redis, settings.redis_dir)
     except (EmbeddedRedisError, OSError) as exc:
         log.error("could not restart the embedded Redis: %s", exc)
-        return False
+        return
     if server.started:
         log.warning("the embedded Redis had stopped; restarted it on port %d from its data", server.port)
-    return server.started
 
 
 def retry_policy() -> Retry:

@@ -67,7 +67,7 @@ class Lorebot:
         self._ingest_model: tuple[CachedEmbedder, Indexes] | None = None
         self._retired: list[CachedEmbedder] = []  # replaced by a model switch; answers may still use them
         self._next_model_check = 0.0
-        self._revival: asyncio.Task[bool] | None = None
+        self._revival: asyncio.Task[None] | None = None
         # Answers beyond this many wait their turn: under a burst the first questions finish first
         # instead of all finishing late together.
         self._slots = asyncio.Semaphore(settings.max_concurrent_answers)
@@ -96,24 +96,23 @@ class Lorebot:
             await asyncio.gather(self._revival, return_exceptions=True)
         await self.redis.aclose()
 
-    async def follow_model_switch(self) -> bool:
+    async def follow_model_switch(self) -> None:
         """Answer from the configured model's index once it has become the active one (every source
         synced with it, usually by the scheduler process), without a restart. Checked at most every
-        MODEL_CHECK_S seconds; True when this call switched."""
+        MODEL_CHECK_S seconds."""
         if self._ingest_model is None:
-            return False
+            return
         now = time.monotonic()
         if now < self._next_model_check:
-            return False
+            return
         self._next_model_check = now + MODEL_CHECK_S
         if await serving_spec(self.redis, self.settings, quiet=True) != self.settings.embeddings:
-            return False
+            return
         self._retired.append(self.embedder)
         self.embedder, self.indexes = self._ingest_model
         self._ingest_model = None
         self.retriever = Retriever(self.indexes, self.embedder, self.retriever.config)
         log.info("now answering from the %s index", self.indexes.keys.model_id)
-        return True
 
     def indexer(self):
         from ingest.sync import Indexer  # ingest depends on the core, not the other way round
@@ -188,7 +187,7 @@ class Lorebot:
         """The notice at once; meanwhile a dead embedded server is started again (in the background:
         loading a large index takes a while), so the next question is answered."""
         log.warning("redis unavailable while answering: %s", type(exc).__name__)
-        if self.settings.redis_url is None and (self._revival is None or self._revival.done()):
+        if self._revival is None or self._revival.done():  # one at a time; with REDIS_URL set it does nothing
             self._revival = asyncio.create_task(revive_embedded(self.settings))
         return Answer(REDIS_DOWN, mode="notice", error="redis_unavailable")
 

@@ -172,11 +172,7 @@ class FakeSlack(SlackStreams, BackgroundServer):
         raise MessageRejected("unknown_method", method)
 
     def _message(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
-        channel = str(args.get("channel", ""))
-        if not channel:
-            raise MessageRejected("channel_not_found", "no channel")
-        if channel in self.not_in_channel:
-            raise MessageRejected("not_in_channel", channel)
+        channel = self._writable_channel(args)
         check_message(args)
         with self._lock:
             if method == "chat.postEphemeral":

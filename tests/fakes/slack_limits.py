@@ -106,15 +106,8 @@ def check_message(args: dict[str, Any]) -> None:
         raise MessageRejected("no_text", "a message needs text or blocks")
     if len(text) > MAX_MESSAGE_TEXT:
         raise MessageRejected("msg_too_long", f"text has {len(text)} characters (at most {MAX_MESSAGE_TEXT})")
-    if blocks is None:
-        return
-    if not isinstance(blocks, list):
-        raise MessageRejected("invalid_blocks_format", "blocks must be an array")
-    if len(blocks) > MAX_BLOCKS:
-        raise MessageRejected("invalid_blocks", f"{len(blocks)} blocks (at most {MAX_BLOCKS})")
-    total = sum(_block(b, f"blocks[{i}]") for i, b in enumerate(blocks))
-    if total > MAX_MESSAGE_TEXT:
-        raise MessageRejected("msg_too_long", f"blocks hold {total} characters (at most {MAX_MESSAGE_TEXT})")
+    if blocks is not None:
+        _check_blocks(blocks, too_many="invalid_blocks", too_long="msg_too_long")
 
 
 def check_stream_text(args: dict[str, Any], streamed: str, missing: str | None) -> str:
@@ -138,11 +131,17 @@ def check_stop_blocks(args: dict[str, Any]) -> list[Any]:
     blocks = _blocks(args)
     if blocks is None:
         return []
+    _check_blocks(blocks, too_many="msg_blocks_too_many", too_long="msg_blocks_too_long")
+    return blocks
+
+
+def _check_blocks(blocks: Any, too_many: str, too_long: str) -> None:
+    """Count and size limits of a message's blocks; chat.postMessage and chat.stopStream name the
+    same refusals differently."""
     if not isinstance(blocks, list):
         raise MessageRejected("invalid_blocks_format", "blocks must be an array")
     if len(blocks) > MAX_BLOCKS:
-        raise MessageRejected("msg_blocks_too_many", f"{len(blocks)} blocks (at most {MAX_BLOCKS})")
+        raise MessageRejected(too_many, f"{len(blocks)} blocks (at most {MAX_BLOCKS})")
     total = sum(_block(b, f"blocks[{i}]") for i, b in enumerate(blocks))
     if total > MAX_MESSAGE_TEXT:
-        raise MessageRejected("msg_blocks_too_long", f"blocks hold {total} characters (at most {MAX_MESSAGE_TEXT})")
-    return blocks
+        raise MessageRejected(too_long, f"blocks hold {total} characters (at most {MAX_MESSAGE_TEXT})")

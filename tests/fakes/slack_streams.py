@@ -34,12 +34,17 @@ class SlackStreams:
             for message in (m for found in self._messages.values() for m in found):
                 message["streaming"] = False
 
-    def _stream(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _writable_channel(self, args: dict[str, Any]) -> str:
+        """The channel a chat.* call writes to, refused as Slack refuses it (FakeSlack's too)."""
         channel = str(args.get("channel", ""))
         if not channel:
             raise MessageRejected("channel_not_found", "no channel")
         if channel in self.not_in_channel:
             raise MessageRejected("not_in_channel", channel)
+        return channel
+
+    def _stream(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._writable_channel(args)
         if method == "chat.startStream":
             return self._start_stream(channel, args)
         with self._lock:
