@@ -8,7 +8,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.redis_server import ensure_embedded_redis, stop_embedded_redis
+from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

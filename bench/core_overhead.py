@@ -18,12 +18,13 @@ import time
 from pathlib import Path
 
 from bench.common import percentile, save, scratch_redis
-from bot.access import links_key
 from bot.core import Lorebot
-from bot.settings import load_settings
+from ingest.sources import Registry
+from adapters.settings import load_settings
 from bot.types import Question
 from tests.fakes.openai_content import cite_first_passage
 from tests.fakes.openai_server import FakeOpenAI
+from ingest.context import indexer_for
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "lorebot-docs"
@@ -86,8 +87,8 @@ async def run(n_questions: int, n_concurrent: int) -> dict:
                                  OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="sk-bench")
         bot = await Lorebot.open(settings)
         try:
-            await bot.indexer().sync("lorebot-docs", SAMPLES)
-            await bot.redis.sadd(links_key(settings.key_prefix, f"slack:{CHANNEL}"), "lorebot-docs")
+            await indexer_for(bot).sync("lorebot-docs", SAMPLES)
+            await Registry(bot.redis, settings.key_prefix).link("lorebot-docs", f"slack:{CHANNEL}")
             await bot.embedder.prepare()
             await bot.answer(Question(platform="slack", channel=CHANNEL, text="warm up", user="u"))
             figures = await sequential(bot, clock, questions)

@@ -15,12 +15,13 @@ import time
 
 from adapters.discord.app import LorebotClient
 from bench.common import percentile, report, scratch_redis
-from bot.access import links_key
 from bot.core import Lorebot
-from bot.settings import load_settings
+from ingest.sources import Registry
+from adapters.settings import load_settings
 from tests.conftest import SAMPLES
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.openai_server import FakeOpenAI
+from ingest.context import indexer_for
 
 QUESTIONS = ("How do I connect Lorebot to Slack?", "Which Discord intent must I enable?",
              "How do I make a source re-sync every 6 hours?", "Which embedding model does Lorebot use by default?",
@@ -65,8 +66,8 @@ async def run(rounds: int, concurrency: int) -> dict:
         bot = await Lorebot.open(settings)
         client = LorebotClient(bot, guild_ready_timeout=0.05)
         try:
-            await bot.indexer().sync("lorebot-docs", SAMPLES)
-            await bot.redis.sadd(links_key(settings.key_prefix, f"discord:{api.channel['id']}"), "lorebot-docs")
+            await indexer_for(bot).sync("lorebot-docs", SAMPLES)
+            await Registry(bot.redis, settings.key_prefix).link("lorebot-docs", f"discord:{api.channel['id']}")
             async with client:
                 task = asyncio.create_task(client.start(api.token))
                 await asyncio.wait_for(client.wait_until_ready(), 10)

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from bench.common import report, scratch_redis
 from bot.core import Lorebot
-from bot.settings import load_settings
+from adapters.settings import load_settings
 from ingest.chunker import Chunker
-from ingest.sync import BATCH_CHUNKS
+from ingest.indexer import BATCH_CHUNKS
 from ingest.readers import read_export
 from ingest.export import Export
+from ingest.context import indexer_for
 
 WORDS = ("redis index vector search channel thread answer source export page team deploy config token "
          "schedule memory citation model retrieval chunk heading table slack discord sync admin user "
@@ -68,11 +69,11 @@ async def run(pages: int) -> dict:
 
             # Measured before and after the ingest, so a change in machine load does not favour either.
             before = await raw_encode()
-            full = await bot.indexer().sync("bench", export)
+            full = await indexer_for(bot).sync("bench", export)
             raw = (before + await raw_encode()) / 2
-            unchanged = await bot.indexer().sync("bench", export)
+            unchanged = await indexer_for(bot).sync("bench", export)
             edited_pages = edit(export, 0.01)
-            edited = await bot.indexer().sync("bench", export)
+            edited = await indexer_for(bot).sync("bench", export)
         finally:
             await bot.close()
     return {

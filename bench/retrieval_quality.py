@@ -22,11 +22,12 @@ from redisvl.index import AsyncSearchIndex
 from bench.common import RESULTS, save
 from bench.short_queries import title_queries
 from bot.core import Lorebot
-from bot.evaluation.dataset import load_judged
-from bot.evaluation.runner import eval_settings, evaluate, index_corpus, run_eval, source_name
-from bot.index import Indexes, Keys, chunk_schema
-from bot.retrieval import MODES, Retriever
-from bot.settings import load_settings
+from ingest.evaluation.dataset import load_judged
+from ingest.evaluation.runner import eval_settings, evaluate, index_corpus, run_eval, source_name
+from bot.keys import IndexKeys
+from bot.store.index import Indexes, chunk_schema
+from bot.retrieval.retriever import MODES, Retriever
+from adapters.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATASET = Path(os.environ.get("LOREBOT_SHARED_DATA", REPO.parent / "shared" / "data")) / "scifact-dev"
@@ -34,7 +35,7 @@ DEFAULT_DATASET = Path(os.environ.get("LOREBOT_SHARED_DATA", REPO.parent / "shar
 
 async def float16_copy(bot: Lorebot) -> Indexes:
     """The same chunks in a second index whose vectors are stored as FLOAT16."""
-    keys = Keys(bot.indexes.keys.prefix + "-f16", bot.indexes.keys.model_id)
+    keys = IndexKeys(bot.indexes.keys.prefix + "-f16", bot.indexes.keys.model_id)
     index = AsyncSearchIndex(chunk_schema(keys, bot.embedder.dims, datatype="float16"), redis_client=bot.redis)
     if not await index.exists():
         await index.create()
@@ -61,7 +62,7 @@ async def extra_sets(settings, root: Path, split: str) -> dict:
         for misspelt in (False, True):
             judged = title_queries(root, 300, misspelt)
             out[judged.split] = await evaluate(bot.retriever, source, judged, list(MODES))
-        f16 = Retriever(await float16_copy(bot), bot.embedder, bot.retriever.config)
+        f16 = Retriever(await float16_copy(bot), bot.retrieval.embedder, bot.retriever.config)
         judged = load_judged(root, split)
         out["float16"] = {
             "modes": await evaluate(f16, source, judged, ["vector", bot.retriever.config.mode]),

@@ -24,10 +24,11 @@ from redis.asyncio import Redis
 from redisvl.index import AsyncSearchIndex
 
 from bench.common import RESULTS, percentile, save, scratch_redis
-from bot.embedder import Embedder, LocalEmbedder
-from bot.index import Indexes, Keys, chunk_schema, doc_schema, doc_tag
-from bot.redis_server import ensure_embedded_redis
-from bot.retrieval import RetrievalConfig, Retriever
+from bot.retrieval.embedder import Embedder, LocalEmbedder
+from bot.keys import IndexKeys
+from bot.store.index import Indexes, chunk_schema, doc_schema, doc_tag
+from bot.store.redis_server import ensure_embedded_redis
+from bot.retrieval.retriever import RetrievalConfig, Retriever
 
 SOURCES = [f"team-{i:02d}" for i in range(20)]
 CHANNEL = SOURCES[:3]
@@ -70,7 +71,7 @@ def synthetic(n: int, dims: int, rnd: random.Random) -> list[dict]:
              "embedding": v.tobytes()} for i, v in enumerate(vecs)]
 
 
-async def fill(redis: Redis, keys: Keys, base: list[dict], start: int, stop: int, datatype: str) -> None:
+async def fill(redis: Redis, keys: IndexKeys, base: list[dict], start: int, stop: int, datatype: str) -> None:
     rng = np.random.default_rng(start)
     pipe = redis.pipeline(transaction=False)
     for i in range(start, stop):
@@ -119,7 +120,7 @@ async def memory(redis: Redis, index: AsyncSearchIndex) -> dict:
 async def series(url: str, base: list[dict], sizes: list[int], datatype: str, questions: list[str],
                  embedder: Precomputed) -> list[dict]:
     redis = Redis.from_url(url)
-    keys = Keys("bench", "minilm-l6-v2")
+    keys = IndexKeys("bench", "minilm-l6-v2")
     chunks = AsyncSearchIndex(chunk_schema(keys, embedder.dims, datatype=datatype), redis_client=redis)
     await chunks.create()
     docs = AsyncSearchIndex(doc_schema(keys), redis_client=redis)

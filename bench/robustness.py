@@ -28,7 +28,7 @@ from redis.asyncio import Redis
 from adapters.slack.app import build_app, start_http
 from bench.common import percentile, save, scratch_redis
 from bot.core import Lorebot
-from bot.settings import Settings, load_settings
+from adapters.settings import AppSettings, load_settings
 from tests.adapters.slack.harness import SECRET, SlackHTTP
 from tests.conftest import SAMPLES
 from tests.fakes.openai_server import FakeOpenAI
@@ -40,11 +40,12 @@ from tests.robustness.isolation import (
 from tests.robustness.private_redis import PrivateRedis
 from tests.robustness.slack_load import slack_load
 from tests.robustness.sync_faults import export, when_written
+from ingest.context import indexer_for
 
 BATCH = 50
 
 
-def settings(redis_url: str, data: Path, model: FakeOpenAI, **env: object) -> Settings:
+def settings(redis_url: str, data: Path, model: FakeOpenAI, **env: object) -> AppSettings:
     return load_settings(
         _env_file=None, REDIS_URL=redis_url, LOREBOT_DATA_DIR=str(data), LOREBOT_KEY_PREFIX="b" + uuid.uuid4().hex[:8],
         LOREBOT_EMBEDDINGS="openai:fake-embed", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="sk-bench", **env,
@@ -92,7 +93,7 @@ async def restart_round(n: int, pages: int, kill: bool) -> dict:
                 time.sleep(outage)
                 server.restart()
 
-            sync = asyncio.create_task(bot.indexer().sync("docs", root / "export"))
+            sync = asyncio.create_task(indexer_for(bot).sync("docs", root / "export"))
             at = pages * (1 + n % 3) // 4
             written = await when_written(watcher, bot, at, strike)
             back = time.monotonic()
@@ -100,7 +101,7 @@ async def restart_round(n: int, pages: int, kill: bool) -> dict:
                 first = await sync
                 outcome = "completed" if first.ok else f"failed: {first.error}"
             except Exception as exc:  # the sync gave up while Redis was down: run it again
-                second = await bot.indexer().sync("docs", root / "export")
+                second = await indexer_for(bot).sync("docs", root / "export")
                 outcome = f"resumed ({type(exc).__name__}; {second.added} added, {second.unchanged} kept)"
             try:
                 whole = set(await index_state(bot.redis, bot.indexes.keys, "docs")) == set(files)
@@ -122,7 +123,7 @@ async def slack(channels: int, per_channel: int) -> dict:
         app = build_app(bot)
         runner = await start_http(app, "127.0.0.1", 0)
         try:
-            await bot.indexer().sync("lorebot-docs", SAMPLES)
+            await indexer_for(bot).sync("lorebot-docs", SAMPLES)
             host, port = runner.addresses[0][:2]
             async with aiohttp.ClientSession() as session:
                 result = await slack_load(SlackHTTP(f"http://{host}:{port}", api, session, app), bot, SECRET,

@@ -17,13 +17,14 @@ import aiohttp
 
 from adapters.slack.app import build_app, start_http
 from bench.common import percentile, report, scratch_redis
-from bot.access import links_key
 from bot.core import Lorebot
-from bot.settings import load_settings
+from ingest.sources import Registry
+from adapters.settings import load_settings
 from tests.adapters.slack.harness import CHANNEL, SECRET, event_callback, has_feedback, mention, new_ts, signed
 from tests.conftest import SAMPLES
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack
+from ingest.context import indexer_for
 
 QUESTIONS = ("How do I connect Lorebot to Slack?", "Which Discord intent must I enable?",
              "How do I make a source re-sync every 6 hours?", "Which embedding model does Lorebot use by default?",
@@ -62,8 +63,8 @@ async def run(events: int, concurrency: int) -> dict:
         )
         bot = await Lorebot.open(settings)
         try:
-            await bot.indexer().sync("lorebot-docs", SAMPLES)
-            await bot.redis.sadd(links_key(settings.key_prefix, f"slack:{CHANNEL}"), "lorebot-docs")
+            await indexer_for(bot).sync("lorebot-docs", SAMPLES)
+            await Registry(bot.redis, settings.key_prefix).link("lorebot-docs", f"slack:{CHANNEL}")
             slack = build_app(bot)
             runner = await start_http(slack, "127.0.0.1", 0)
             host, port = runner.addresses[0][:2]

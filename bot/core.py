@@ -19,30 +19,27 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redisvl.exceptions import RedisSearchError
 
 from bot.access import visible_sources
-from bot.answers import AnswerLog
-from bot.citations import cite
-from bot.connection import connect, revive_embedded
-from bot.embedder import CachedEmbedder, build_embedder
-from bot.extractive import extractive_answer
-from bot.generation import Generator, ModelUnavailable
-from bot.index import Indexes, open_indexes
-from bot.memory import Memory
-from bot.models import serving_spec
-from bot.prompt import build_messages
-from bot.retrieval import RetrievalConfig, Retriever
+from bot.answering.answer_log import AnswerLog
+from bot.answering.citations import cite
+from bot.store.connection import connect, revive_embedded
+from bot.retrieval.embedder import CachedEmbedder
+from bot.answering.extractive import extractive_answer
+from bot.answering.generation import Generator, ModelUnavailable
+from bot.store.index import Indexes
+from bot.answering.memory import Memory
+from bot.retrieval.serving_model import open_model, serving_spec
+from bot.answering.prompt import build_messages
+from bot.retrieval.retriever import RetrievalConfig, Retriever
 from bot.settings import Settings
-from bot.types import Answer, Question
+from bot.types import Answer, AnswerMode, Question, Reason
 
 log = logging.getLogger(__name__)
 OnText = Callable[[str], Awaitable[None]]
 MAX_QUESTION_CHARS = 4000
 MODEL_CHECK_S = 30.0  # how often a process waiting for a model switch looks whether it has happened
 
-NO_SOURCES = (
-    "No document source is linked to this channel yet, so I have nothing to answer from. "
-    "An admin can link one with `/lore link SOURCE` (Slack), `/link` (Discord) or "
-    "`lorebot sources link SOURCE {scope}`."
-)
+# Adapters replace this with how an admin links a source on their platform (Reason.NO_SOURCES).
+NO_SOURCES = "No document source is linked to this channel (`{scope}`) yet, so I have nothing to answer from."
 NOT_FOUND = "I could not find anything about that in the documents this channel can see."
 EMPTY = "Ask me a question about your documents, for example: “How do I set up the Slack app?”"
 REDIS_DOWN = "I can't reach my document store (Redis) right now. Please try again in a minute."
@@ -74,14 +71,14 @@ class Lorebot:
 
     @classmethod
     async def open(cls, settings: Settings, redis: Redis | None = None) -> Lorebot:
-        """Questions are embedded with the model whose index is complete (bot.models); the indexer
+        """Questions are embedded with the model whose index is complete (bot.retrieval.serving_model); the indexer
         always writes with the configured one, so a model change migrates without a gap."""
         redis = redis or await connect(settings)
         spec = await serving_spec(redis, settings)
-        embedder, indexes = await _model(settings.model_copy(update={"embeddings": spec}), redis)
+        embedder, indexes = await open_model(settings.model_copy(update={"embeddings": spec}), redis)
         bot = cls(settings, redis, embedder, indexes)
         if spec != settings.embeddings:
-            bot._ingest_model = await _model(settings, redis)
+            bot._ingest_model = await open_model(settings, redis)
         return bot
 
     async def close(self) -> None:
@@ -114,16 +111,15 @@ class Lorebot:
         self.retriever = Retriever(self.indexes, self.embedder, self.retriever.config)
         log.info("now answering from the %s index", self.indexes.keys.model_id)
 
-    def indexer(self):
-        from ingest.sync import Indexer  # ingest depends on the core, not the other way round
-
-        embedder, indexes = self._ingest_model or (self.embedder, self.indexes)
-        return Indexer(self.redis, indexes, embedder, self.settings.embeddings, self.settings.chunk_tokens or None)
+    def ingest_model(self) -> tuple[CachedEmbedder, Indexes]:
+        """The configured model and its index, which ingest writes with: the serving one, or during a
+        model switch the new one (bot.retrieval.serving_model)."""
+        return self._ingest_model or (self.embedder, self.indexes)
 
     async def answer(self, q: Question, on_text: OnText | None = None) -> Answer:
         question = " ".join(q.text.split())[:MAX_QUESTION_CHARS]
         if not question:
-            return Answer(EMPTY, mode="notice", error="empty_question")
+            return Answer(EMPTY, mode=AnswerMode.NOTICE, error=Reason.EMPTY_QUESTION)
         # The deadline runs from the question's arrival, so time spent queued counts too.
         deadline = asyncio.get_running_loop().time() + self.settings.answer_deadline
         try:
@@ -134,7 +130,7 @@ class Lorebot:
                     answer = await self._answer(q, question, on_text, deadline)
         except TimeoutError:
             log.warning("no answer within the deadline (%.0f s)", self.settings.answer_deadline)
-            return Answer(TIMED_OUT.format(seconds=self.settings.answer_deadline), mode="notice", error="timeout")
+            return Answer(TIMED_OUT.format(seconds=self.settings.answer_deadline), mode=AnswerMode.NOTICE, error=Reason.TIMEOUT)
         except RedisError as exc:
             return self._redis_down(exc)
         except RedisSearchError as exc:  # redisvl wraps the client's errors
@@ -143,7 +139,7 @@ class Lorebot:
             return self._redis_down(exc.__cause__)
         try:
             async with asyncio.timeout(BOOKKEEPING_S):
-                if answer.mode != "notice":
+                if answer.mode != AnswerMode.NOTICE:
                     await self.memory.add(q.conversation, question, answer.text)
                 answer_id = await self.answers.record(q, answer)
         except (RedisError, TimeoutError) as exc:  # the answer stands; the thread's memory misses it
@@ -155,7 +151,7 @@ class Lorebot:
         await self.follow_model_switch()
         sources = await visible_sources(self.redis, self.settings, q)
         if sources == []:
-            return Answer(NO_SOURCES.format(scope=q.scope), mode="notice", error="no_sources")
+            return Answer(NO_SOURCES.format(scope=q.scope), mode=AnswerMode.NOTICE, error=Reason.NO_SOURCES)
         history = await self.memory.recent(q.conversation)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
         # One deadline for the whole answer: the question's embedding and the generation share it.
@@ -163,12 +159,12 @@ class Lorebot:
             async with asyncio.timeout_at(deadline):
                 passages = await self.retriever.search(question, sources, self.settings.top_k, context=previous)
         except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
-            return Answer(SEARCH_FAILED.format(reason=exc), mode="notice", error="model_unavailable")
+            return Answer(SEARCH_FAILED.format(reason=exc), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
         except TimeoutError:
             reason = f"the search did not finish within {self.settings.answer_deadline:.0f} s"
-            return Answer(SEARCH_FAILED.format(reason=reason), mode="notice", error="model_unavailable")
+            return Answer(SEARCH_FAILED.format(reason=reason), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
         if not passages:
-            return Answer(NOT_FOUND, mode="notice", error="not_found")
+            return Answer(NOT_FOUND, mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND)
         if self.generator is None:
             return extractive_answer(question, passages)
         try:
@@ -176,9 +172,9 @@ class Lorebot:
         except ModelUnavailable as exc:
             fallback = extractive_answer(question, passages, intro=f"I couldn't generate an answer: {exc}. "
                                          "Here are the most relevant passages instead:")
-            return dataclasses.replace(fallback, error="model_unavailable")
+            return dataclasses.replace(fallback, error=Reason.MODEL_UNAVAILABLE)
         text, citations = cite(text, passages)
-        return Answer(text=text, citations=citations, mode="generative")
+        return Answer(text=text, citations=citations, mode=AnswerMode.GENERATIVE)
 
     async def forget(self, q: Question) -> bool:
         return await self.memory.forget(q.conversation)
@@ -189,13 +185,4 @@ class Lorebot:
         log.warning("redis unavailable while answering: %s", type(exc).__name__)
         if self._revival is None or self._revival.done():  # one at a time; with REDIS_URL set it does nothing
             self._revival = asyncio.create_task(revive_embedded(self.settings))
-        return Answer(REDIS_DOWN, mode="notice", error="redis_unavailable")
-
-
-
-
-async def _model(settings: Settings, redis: Redis) -> tuple[CachedEmbedder, Indexes]:
-    embedder = CachedEmbedder(build_embedder(settings), redis, settings.key_prefix)
-    if not embedder.dims:  # a remote model: ask it
-        await embedder.prepare()
-    return embedder, await open_indexes(redis, settings.key_prefix, embedder.model_id, embedder.dims)
+        return Answer(REDIS_DOWN, mode=AnswerMode.NOTICE, error=Reason.REDIS_UNAVAILABLE)

@@ -3,6 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class AnswerMode(StrEnum):
+    """How an answer was made: written by the model, quoted from passages, or a notice (nothing was
+    searched for or answered: no linked source, an empty question, a failure explained)."""
+
+    GENERATIVE = "generative"
+    EXTRACTIVE = "extractive"
+    NOTICE = "notice"
+
+
+class Reason(StrEnum):
+    """Why an answer is a notice, or why generation fell back to quoting: a short machine-readable
+    reason (`lorebot ask --json` prints it as `error`). The chat commands built on the core use the
+    last group."""
+
+    EMPTY_QUESTION = "empty_question"
+    NO_SOURCES = "no_sources"
+    NOT_FOUND = "not_found"
+    REDIS_UNAVAILABLE = "redis_unavailable"
+    MODEL_UNAVAILABLE = "model_unavailable"
+    TIMEOUT = "timeout"
+    INTERNAL = "internal"
+    # chat commands
+    UNKNOWN_COMMAND = "unknown_command"
+    NOT_ADMIN = "not_admin"
+    MISSING_ARGUMENT = "missing_argument"
+    UNKNOWN_SOURCE = "unknown_source"
+    SYNC_RUNNING = "sync_running"
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,7 +43,7 @@ class Question:
     channel); `thread` narrows memory to one thread of it (None: the channel's own memory).
     """
 
-    platform: str  # "slack", "discord", "cli"
+    platform: str  # the adapter's name: the part of the scope before the colon
     channel: str
     text: str
     user: str = ""
@@ -56,13 +86,13 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """What the core returns. `mode` is "generative", "extractive", or "notice" (no answer was
-    searched for: a channel with no sources, an empty question, a failure explained to the user)."""
+    """What the core returns: the text (Markdown), its numbered citations, how it was made (AnswerMode)
+    and, for a notice or a fallback, why (Reason)."""
 
     text: str
     citations: tuple[Citation, ...] = ()
-    mode: str = "extractive"
-    error: str | None = None  # a short machine-readable reason (notice, or why generation fell back)
+    mode: AnswerMode = AnswerMode.EXTRACTIVE
+    error: Reason | None = None
     id: str = ""  # the answer log id feedback refers to
 
     def to_dict(self) -> dict[str, object]:
@@ -70,8 +100,8 @@ class Answer:
             "id": self.id,
             "answer": self.text,
             "citations": [c.to_dict() for c in self.citations],
-            "mode": self.mode,
-            **({"error": self.error} if self.error else {}),
+            "mode": self.mode.value,
+            **({"error": self.error.value} if self.error else {}),
         }
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.settings import Settings
-from bot.sources import Source, display_location
+from ingest.settings import IngestSettings
+from ingest.sources import Source, display_location
 
 WRITE_BYTES = 1 << 20  # buffer this much before each write to disk (off the event loop)
 
@@ -34,11 +34,11 @@ class Fetched:
     unchanged: bool  # the same export as last synced: no need to read it
 
 
-def download_path(settings: Settings, name: str) -> Path:
+def download_path(settings: IngestSettings, name: str) -> Path:
     return settings.data_dir / "sources" / name / "export.zip"
 
 
-async def fetch(source: Source, settings: Settings, previous: dict[str, str], force: bool = False) -> Fetched:
+async def fetch(source: Source, settings: IngestSettings, previous: dict[str, str], force: bool = False) -> Fetched:
     """`previous` is the fingerprint of the last complete sync; `force` skips the shortcut."""
     if source.is_url:
         return await _download(source, settings, previous, force)
@@ -74,7 +74,7 @@ def _auth_headers(source: Source) -> dict[str, str]:
     return {source.auth_header: value}
 
 
-async def _download(source: Source, settings: Settings, previous: dict[str, str], force: bool) -> Fetched:
+async def _download(source: Source, settings: IngestSettings, previous: dict[str, str], force: bool) -> Fetched:
     where = display_location(source.location)
     headers = _auth_headers(source)
     target = download_path(settings, source.name)

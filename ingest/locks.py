@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, RedisError
 
-from bot.sources import sync_lock_key
+from ingest.sources import sync_lock_key
 
 log = logging.getLogger(__name__)
 

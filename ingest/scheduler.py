@@ -19,12 +19,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from redis.exceptions import RedisError
 
-from bot.core import Lorebot
-from bot.settings import Settings
-from bot.sources import Registry, SourceError, next_run_key
-from bot.sources_file import apply_sources_file
+from ingest.settings import IngestSettings
+from ingest.sources import Registry, SourceError, next_run_key
+from ingest.sources_file import apply_sources_file
+from ingest.context import IngestContext
 from ingest.locks import SyncBusy
-from ingest.scheduled_sync import sync_source
+from ingest.source_sync import sync_source
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "sync:"
@@ -47,10 +47,10 @@ async def reconcile_job(plan: SyncPlan) -> None:
 class SyncPlan:
     """One scheduler's jobs: one per scheduled source, kept in step with the registry."""
 
-    def __init__(self, bot: Lorebot, scheduler: AsyncIOScheduler):
-        self.bot = bot
+    def __init__(self, ctx: IngestContext, scheduler: AsyncIOScheduler):
+        self.ctx = ctx
         self.scheduler = scheduler
-        self.registry = Registry(bot.redis, bot.settings.key_prefix)
+        self.registry = Registry(ctx.redis, ctx.settings.key_prefix)
         self.planned: dict[str, str] = {}  # source name -> the schedule its job runs on
 
     async def reconcile(self) -> None:
@@ -75,7 +75,7 @@ class SyncPlan:
     async def run(self, name: str) -> dict[str, Any] | None:
         """Sync `name` if no one else is; None when another process was syncing it."""
         try:
-            report = await sync_source(self.bot, name)
+            report = await sync_source(self.ctx, name)
         except SyncBusy:
             log.info("%s is being synced elsewhere: skipped this run", name)
             return None
@@ -92,31 +92,31 @@ class SyncPlan:
     async def publish(self, names: list[str]) -> None:
         """Tell `lorebot status` (any process) when each source runs next. The keys expire, so
         status says so when no scheduler runs."""
-        ttl = int(self.bot.settings.reconcile_seconds * 3) + 5
+        ttl = int(self.ctx.settings.reconcile_seconds * 3) + 5
         for name in names:
             when = self.next_run(name)
             if when is not None and name in self.planned:
-                await self.bot.redis.set(next_run_key(self.bot.settings.key_prefix, name),
+                await self.ctx.redis.set(next_run_key(self.ctx.settings.key_prefix, name),
                                          when.astimezone(UTC).isoformat(timespec="seconds"), ex=ttl)
 
 
-def build_scheduler(bot: Lorebot) -> tuple[AsyncIOScheduler, SyncPlan]:
+def build_scheduler(ctx: IngestContext) -> tuple[AsyncIOScheduler, SyncPlan]:
     """A scheduler with its reconcile job (first run at once); start it on a running loop."""
     scheduler = AsyncIOScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
-    plan = SyncPlan(bot, scheduler)
-    scheduler.add_job(reconcile_job, IntervalTrigger(seconds=bot.settings.reconcile_seconds, timezone=UTC),
+    plan = SyncPlan(ctx, scheduler)
+    scheduler.add_job(reconcile_job, IntervalTrigger(seconds=ctx.settings.reconcile_seconds, timezone=UTC),
                       args=[plan], id=RECONCILE_JOB, name="reconcile sources", next_run_time=datetime.now(UTC))
     return scheduler, plan
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: IngestSettings) -> None:
     # APScheduler logs every run of every job (the reconcile job too); each sync logs its own outcome.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
-    bot = await Lorebot.open(settings)
+    ctx = await IngestContext.open(settings)
     try:
         if settings.sources_file:
-            await _apply_file(bot, settings)
-        scheduler, _ = build_scheduler(bot)
+            await _apply_file(ctx, settings)
+        scheduler, _ = build_scheduler(ctx)
         scheduler.start()
         log.info("scheduler running: sources re-read every %gs", settings.reconcile_seconds)
         try:
@@ -124,13 +124,13 @@ async def serve(settings: Settings) -> None:
         finally:
             scheduler.shutdown(wait=False)
     finally:
-        await bot.close()
+        await ctx.close()
 
 
-async def _apply_file(bot: Lorebot, settings: Settings) -> None:
+async def _apply_file(ctx: IngestContext, settings: IngestSettings) -> None:
     assert settings.sources_file is not None
     try:
-        applied, errors = await apply_sources_file(Registry(bot.redis, settings.key_prefix), settings.sources_file)
+        applied, errors = await apply_sources_file(Registry(ctx.redis, settings.key_prefix), settings.sources_file)
     except SourceError as exc:
         log.error("%s", exc)
         return

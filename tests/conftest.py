@@ -1,5 +1,5 @@
 """Shared fixtures: a real embedded Redis with the search module, the shared data folder, and
-Settings built for a test (each test gets its own key prefix, so tests never see each other's data)."""
+AppSettings built for a test (each test gets its own key prefix, so tests never see each other's data)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.redis_server import ensure_embedded_redis, stop_embedded_redis
-from bot.settings import Settings, load_settings
+from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
+from adapters.settings import AppSettings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "lorebot-docs"
@@ -63,9 +63,9 @@ def key_prefix() -> str:
 
 @pytest.fixture
 def make_settings(redis_url: str, key_prefix: str, tmp_path: Path):
-    """Settings for this test: the session's Redis, a private key prefix, no .env file."""
+    """AppSettings for this test: the session's Redis, a private key prefix, no .env file."""
 
-    def make(**overrides: object) -> Settings:
+    def make(**overrides: object) -> AppSettings:
         values: dict[str, object] = {
             "REDIS_URL": redis_url,
             "LOREBOT_KEY_PREFIX": key_prefix,
@@ -114,7 +114,7 @@ async def local_bot(make_settings):
 @pytest.fixture(scope="session")
 def local_embedder():
     """The real local model (loaded once per test process)."""
-    from bot.embedder import LocalEmbedder
+    from bot.retrieval.embedder import LocalEmbedder
 
     embedder = LocalEmbedder()
     embedder._load()

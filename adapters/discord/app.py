@@ -22,14 +22,15 @@ from adapters.discord.feedback import FeedbackButton
 from adapters.discord.inflight import Inflight
 from adapters.discord.mentions import Mentions
 from bot.core import Lorebot
-from bot.settings import Settings, SettingsError
+from bot.settings import SettingsError
+from adapters.settings import AppSettings
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE = 20.0  # seconds the answers in progress get to finish on shutdown
 
 
-def use_endpoints(settings: Settings) -> None:
+def use_endpoints(settings: AppSettings) -> None:
     """discord.py reads its endpoints from class attributes, for the whole process."""
     if settings.discord_api_url:
         Route.BASE = settings.discord_api_url.rstrip("/")
@@ -37,7 +38,7 @@ def use_endpoints(settings: Settings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
-def guild_ids(settings: Settings) -> list[int]:
+def guild_ids(settings: AppSettings) -> list[int]:
     return [int(g) for g in settings.discord_guilds.split(",") if g.strip()]
 
 
@@ -82,7 +83,7 @@ class LorebotClient(discord.Client):
             await self.mentions.handle(message, self.user.id)
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: AppSettings) -> None:
     """Run until cancelled; on the way out, let the answers in progress finish, then disconnect."""
     if settings.discord_token is None:
         raise SettingsError("invalid setting DISCORD_TOKEN: the Discord bot needs its bot token")

@@ -1,12 +1,12 @@
 """Slash commands: /ask, /sources, /link, /unlink, /sync, /status, /forget and /help, each handed to
-bot.commands.run_command.
+adapters.chat.commands.run_command.
 
 Every interaction is claimed in Redis first (a redelivered one is answered once), deferred at once
 (Discord's limit is 3 seconds), then answered by a followup that is edited as the answer streams.
 Only /ask is answered in public; the others answer the asker alone. /link, /unlink and /sync carry
 default_member_permissions=Manage Server, so Discord hides them from other members, and who is an
 admin is checked again when they run. Failures become a short message, never "This interaction failed".
-Their source option autocompletes with the known source names (bot.source_suggestions).
+Their source option autocompletes with the known source names (adapters.chat.suggestions).
 """
 
 from __future__ import annotations
@@ -18,30 +18,20 @@ import discord
 from discord import app_commands
 from redis.exceptions import RedisError
 
+from adapters.chat.texts import FAILED, with_link_hint
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply
 from adapters.discord.questions import interaction_question, is_admin
-from bot.commands import run_command
+from adapters.chat.commands import BY_NAME, TABLE, Arg, run_command
 from bot.core import MAX_QUESTION_CHARS, Lorebot
-from bot.source_suggestions import suggest_sources
-from bot.types import Answer
+from adapters.chat.suggestions import suggest_sources
+from bot.types import Answer, AnswerMode, Reason
 
 log = logging.getLogger(__name__)
 
 MAX_CHOICES = 25  # Discord's limit for an autocomplete answer
-FAILED = "Sorry, something went wrong while answering. The details are in Lorebot's log."
-PUBLIC = {"ask"}
-PLAIN = {  # commands without options
-    "sources": "The document sources this channel can see",
-    "status": "When each source was last synced, how it went, and when it syncs next",
-    "forget": "Forget this conversation's history (this channel, or this thread)",
-    "help": "What Lorebot can do",
-}
-ADMIN = {  # commands that take a source and need Manage Server (or the admin role)
-    "link": "Let this channel see a document source (admins)",
-    "unlink": "Stop this channel seeing a document source (admins)",
-    "sync": "Sync a document source now, in the background (admins)",
-}
+LINK_HINT = "`/link`"  # how an admin links a source here, ending the core's "no source linked"
+PUBLIC = {c.name for c in TABLE if c.public}
 
 
 class SlashCommands:
@@ -61,11 +51,12 @@ class SlashCommands:
             send = functools.partial(interaction.followup.send, wait=True, ephemeral=ephemeral)
             live = LiveReply(send, self.bot.settings.discord_edit_seconds)
             try:
-                answer = await run_command(self.bot, interaction_question(interaction), name, args,
-                                           is_admin(interaction, self.bot.settings), on_text=live.update)
+                answer = with_link_hint(await run_command(self.bot, interaction_question(interaction), name, args,
+                                                          is_admin(interaction, self.bot.settings),
+                                                          on_text=live.update), LINK_HINT)
             except Exception:
                 log.exception("/%s failed", name)
-                answer = Answer(FAILED, mode="notice", error="internal")
+                answer = Answer(FAILED, mode=AnswerMode.NOTICE, error=Reason.INTERNAL)
             await live.finish(answer)
 
     async def suggest_source(self, interaction: discord.Interaction, typed: str) -> list[app_commands.Choice[str]]:
@@ -75,15 +66,16 @@ class SlashCommands:
 
 
 def add_commands(tree: app_commands.CommandTree, commands: SlashCommands) -> None:
-    @tree.command(description="Ask a question about the documents this channel can see")
+    @tree.command(description=BY_NAME["ask"].description)
     @app_commands.describe(question="What you want to know")
     async def ask(interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION_CHARS]) -> None:
         await commands.run(interaction, "ask", question)
 
-    for name, description in PLAIN.items():
-        tree.add_command(_plain(commands, name, description))
-    for name, description in ADMIN.items():
-        tree.add_command(_with_source(commands, name, description))
+    for command in TABLE:
+        if command.arg == Arg.NONE:
+            tree.add_command(_plain(commands, command.name, command.description))
+        elif command.arg == Arg.SOURCE:  # every admin command takes a source
+            tree.add_command(_with_source(commands, command.name, command.description))
     tree.error(on_command_error)
 
 

@@ -1,4 +1,4 @@
-"""Helpful / not helpful buttons under an answer, stored with what they judged (bot.answers.feedback).
+"""Helpful / not helpful buttons under an answer, stored with what they judged (bot.answering.answer_log.feedback).
 
 The buttons are discord.py DynamicItems: the answer id and the vote live in the custom_id, so a
 click is handled by any process, after any restart, with nothing kept in memory per message.

@@ -13,12 +13,13 @@ from typing import Any
 import discord
 from redis.exceptions import RedisError
 
-from adapters.discord.commands import FAILED
+from adapters.chat.texts import FAILED, with_link_hint
+from adapters.discord.commands import LINK_HINT
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply, Send
 from adapters.discord.questions import mentions_me, message_question
 from bot.core import Lorebot
-from bot.types import Answer
+from bot.types import Answer, AnswerMode, Reason
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,11 @@ class Mentions:
             live = LiveReply(reply_sender(message), self.bot.settings.discord_edit_seconds)
             try:
                 async with message.channel.typing():
-                    answer = await self.bot.answer(message_question(message, me), on_text=live.update)
+                    answer = with_link_hint(await self.bot.answer(message_question(message, me), on_text=live.update),
+                                            LINK_HINT)
             except Exception:
                 log.exception("answering a Discord message failed")
-                answer = Answer(FAILED, mode="notice", error="internal")
+                answer = Answer(FAILED, mode=AnswerMode.NOTICE, error=Reason.INTERNAL)
             try:
                 await live.finish(answer)
             except discord.HTTPException as exc:  # e.g. no permission to write here: only the log can say

@@ -7,7 +7,7 @@ import re
 
 import discord
 
-from bot.settings import Settings
+from adapters.settings import AppSettings
 from bot.types import Question
 
 
@@ -28,7 +28,7 @@ def message_question(message: discord.Message, bot_id: int) -> Question:
     return _question(message.channel, message.channel.id, message.guild is not None, text, message.author.id)
 
 
-def is_admin(interaction: discord.Interaction, settings: Settings) -> bool:
+def is_admin(interaction: discord.Interaction, settings: AppSettings) -> bool:
     """Manage Server in this channel, or the configured admin role (by ID or name). Never in DMs."""
     if interaction.guild_id is None:
         return False

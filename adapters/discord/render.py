@@ -9,7 +9,7 @@ import re
 import discord
 from discord.utils import escape_markdown
 
-from bot.citations import quote_of
+from bot.answering.citations import quote_of
 from bot.types import Answer, Citation
 
 MESSAGE_CHARS = 2000

@@ -30,7 +30,8 @@ from adapters.slack.commands import SlashCommand
 from adapters.slack.handlers import Handlers
 from adapters.slack.replies import Replies
 from bot.core import Lorebot
-from bot.settings import Settings, SettingsError
+from bot.settings import SettingsError
+from adapters.settings import AppSettings
 
 log = logging.getLogger(__name__)
 bolt_log = logging.getLogger("slack_bolt.lorebot")
@@ -60,14 +61,14 @@ def _secret(value: SecretStr | None, name: str, why: str) -> str:
     return value.get_secret_value()
 
 
-def check_settings(settings: Settings) -> None:
+def check_settings(settings: AppSettings) -> None:
     _secret(settings.slack_bot_token, "SLACK_BOT_TOKEN", NEEDS_BOT_TOKEN)
     if settings.slack_app_token is None:
         _secret(settings.slack_signing_secret, "SLACK_SIGNING_SECRET", "Slack over HTTP needs the app's signing "
                 "secret (or set SLACK_APP_TOKEN to use Socket Mode)")
 
 
-def web_client(settings: Settings, retry_ratelimited: bool = True) -> AsyncWebClient:
+def web_client(settings: AppSettings, retry_ratelimited: bool = True) -> AsyncWebClient:
     """A Web API client for the bot token (at SLACK_API_URL when set, for tests and proxies)."""
     token = _secret(settings.slack_bot_token, "SLACK_BOT_TOKEN", NEEDS_BOT_TOKEN)
     base_url = settings.slack_api_url or SLACK_API
@@ -146,7 +147,7 @@ async def check_token(client: AsyncWebClient) -> None:
     log.info("Slack: signed in as %s in %s", auth.get("user"), auth.get("team"))
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: AppSettings) -> None:
     """Run until cancelled; on the way out, stop taking events and let the answers in progress finish."""
     check_settings(settings)
     await check_token(web_client(settings))  # before starting Redis and loading a model

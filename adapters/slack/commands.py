@@ -1,5 +1,5 @@
 """The slash command (`/lore`, or LOREBOT_SLACK_COMMAND): acked at once, then mapped to
-bot.commands.run_command. `ask` answers in the channel for all to see (placeholder, progress,
+adapters.chat.commands.run_command. `ask` answers in the channel for all to see (placeholder, progress,
 feedback buttons) with the channel's memory; the other commands answer the caller alone (ephemeral,
 through the command's response URL). Admins are the configured LOREBOT_SLACK_ADMINS and the
 workspace's admins and owners (users.info)."""
@@ -15,8 +15,9 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.mrkdwn import escape, truncate
 from adapters.slack.render import SlackMessage, notice_message, render_answer
-from adapters.slack.replies import FAILED, Replies
-from bot.commands import run_command
+from adapters.chat.texts import FAILED, with_link_hint
+from adapters.slack.replies import Replies
+from adapters.chat.commands import ASKS_WHO_IS_ADMIN, BY_NAME, run_command
 from bot.types import Question
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 NOT_IN_CHANNEL = ("I'm not a member of this channel, so I can't post the answer here. "
                   "Invite me with `/invite`, or ask me in a DM.")
 HEADER_CHARS = 500
-NO_ADMIN_NEEDED = {"ask", "help"}
 
 
 def admin_ids(setting: str) -> set[str]:
@@ -53,8 +53,10 @@ class SlashCommand:
             if name == "ask" and args:
                 await self.ask(q, args, respond)
                 return
-            is_admin = name not in NO_ADMIN_NEEDED and await self.is_admin(user)
-            answer = await run_command(self.bot, q, name, args, is_admin)
+            # An unknown name is checked too, as before: only ask and help answer everyone alike.
+            is_admin = (name in ASKS_WHO_IS_ADMIN or name not in BY_NAME) and await self.is_admin(user)
+            answer = with_link_hint(await run_command(self.bot, q, name, args, is_admin),
+                                    f"`{self.settings.slack_command} link SOURCE`")
             messages = render_answer(answer, feedback=False)
         except Exception:
             log.exception("the %s command %r failed", self.settings.slack_command, name)

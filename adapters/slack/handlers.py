@@ -13,18 +13,18 @@ from redis.exceptions import RedisError
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from adapters.chat.texts import FEEDBACK_FAILED
 from adapters.slack.events import Incoming, read_message, wants_answer
 from adapters.slack.render import HELPFUL, NOT_HELPFUL, notice_message, render_answer
 from adapters.slack.replies import Replies
 from adapters.slack.streaming import Recipient
-from bot.commands import run_command
+from adapters.chat.commands import run_command
 from bot.core import REDIS_DOWN
 
 log = logging.getLogger(__name__)
 
 FEEDBACK_THANKS = {True: "Thanks! Noted as helpful.", False: "Thanks! Noted as not helpful; it helps us improve."}
 FEEDBACK_EXPIRED = "That answer is too old to rate now."
-FEEDBACK_FAILED = "I couldn't save your feedback right now (my document store is unreachable)."
 
 
 class Handlers:

@@ -126,7 +126,7 @@ def truncate(text: str, limit: int) -> str:
 
 
 def cite_in_order(text: str) -> str:
-    """Citation marks renumbered 1, 2, ... in order of first use, as bot.citations.cite numbers a
+    """Citation marks renumbered 1, 2, ... in order of first use, as bot.answering.citations.cite numbers a
     finished answer, so text streamed before the end already shows the final numbers. A finished
     answer comes back unchanged."""
     order: dict[int, int] = {}

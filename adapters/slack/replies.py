@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.chat.texts import FAILED, with_link_hint
 from adapters.slack.progress import EditBudget, Progress, post
 from adapters.slack.render import SlackMessage, notice_message, render_answer
 from adapters.slack.streaming import APPENDS_PER_MINUTE, Recipient, StreamedAnswer, StreamSwitch
@@ -21,7 +22,6 @@ from bot.types import Answer
 
 log = logging.getLogger(__name__)
 
-FAILED = "Sorry, something went wrong while answering. The details are in Lorebot's log."
 Ask = Callable[[OnText], Awaitable[Answer]]
 
 
@@ -77,7 +77,7 @@ class Replies:
                    header: str) -> tuple[Answer | None, list[SlackMessage]]:
         """The answer and its messages, or None and the failure to show instead."""
         try:
-            answer = await ask(on_text)
+            answer = with_link_hint(await ask(on_text), f"`{self.bot.settings.slack_command} link SOURCE`")
             return answer, render_answer(answer, header)
         except Exception:
             log.exception("answering in %s failed", channel)

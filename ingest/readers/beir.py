@@ -2,7 +2,7 @@
 
 Each corpus line `{"_id": ..., "title": ..., "text": ...}` becomes one Document (doc_id = `_id`), so
 a benchmark corpus goes through the same chunking, embedding and index as a team's pages. Only the
-corpus is indexed; queries and judgments are read by bot.evaluation.dataset. The corpus is streamed
+corpus is indexed; queries and judgments are read by ingest.evaluation.dataset. The corpus is streamed
 line by line, and may be larger than the per-file limit of ordinary exports (BEIR corpora reach
 hundreds of MB); a bad line is reported and skipped.
 """

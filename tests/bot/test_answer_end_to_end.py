@@ -9,6 +9,7 @@ import pytest
 
 from bot.types import Question
 from tests.conftest import REPO, SAMPLES
+from ingest.context import indexer_for
 
 DEMO = json.loads((REPO / "samples" / "demo-questions.json").read_text())
 
@@ -19,7 +20,7 @@ def ask(text: str, channel: str = "local", thread: str | None = None) -> Questio
 
 @pytest.fixture
 async def sample_bot(local_bot):
-    report = await local_bot.indexer().sync("lorebot-docs", SAMPLES)
+    report = await indexer_for(local_bot).sync("lorebot-docs", SAMPLES)
     assert report.ok and report.added >= 10 and not report.failed
     return local_bot
 
@@ -35,7 +36,7 @@ async def test_demo_questions_cite_the_right_page(sample_bot):
 
 
 async def test_reingest_unchanged_embeds_nothing(sample_bot):
-    again = await sample_bot.indexer().sync("lorebot-docs", SAMPLES)
+    again = await indexer_for(sample_bot).sync("lorebot-docs", SAMPLES)
     assert again.chunks_embedded == 0
     assert again.added == again.changed == again.deleted == 0
     assert again.unchanged >= 10
@@ -57,7 +58,7 @@ async def test_generative_answer_streams_and_cites(make_settings, fake_openai):
 
     bot = await Lorebot.open(make_settings(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="sk-test-123456"))
     try:
-        await bot.indexer().sync("lorebot-docs", SAMPLES)
+        await indexer_for(bot).sync("lorebot-docs", SAMPLES)
         seen: list[str] = []
 
         async def on_text(text: str) -> None:
@@ -81,7 +82,7 @@ async def test_model_failure_falls_back_to_passages_with_a_reason(make_settings,
     bot = await Lorebot.open(make_settings(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="sk-test-123456",
                                            LOREBOT_MODEL_RETRIES=1))
     try:
-        await bot.indexer().sync("lorebot-docs", SAMPLES)
+        await indexer_for(bot).sync("lorebot-docs", SAMPLES)
         fake_openai.fail_next(5, status=500)
         answer = await bot.answer(ask("How do I connect Lorebot to Slack?"))
         assert answer.error == "model_unavailable"

@@ -8,11 +8,11 @@ import os
 
 import pytest
 
-from bot.sources import Source
+from ingest.sources import Source
 from ingest.fetch import FetchError, download_path, fetch
 from tests.fakes.export_server import export_server  # noqa: F401
 from tests.ingest.export_builders import write_zip
-from tests.ingest.test_sync import page, write_pages
+from tests.ingest.test_indexer import page, write_pages
 
 
 def zip_bytes(tmp_path, text: str) -> bytes:

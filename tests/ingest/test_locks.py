@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
-from bot.sources import sync_lock_key
+from ingest.sources import sync_lock_key
 from ingest.locks import LockLost, SourceLock, SyncBusy
 
 

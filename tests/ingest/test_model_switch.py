@@ -3,9 +3,10 @@ every source is complete."""
 
 from __future__ import annotations
 
-from bot.access import links_key
 from bot.core import Lorebot
+from ingest.sources import Registry
 from bot.types import Question
+from ingest.context import indexer_for
 
 
 def env(fake_openai, model: str) -> dict[str, str]:
@@ -19,7 +20,7 @@ async def test_switch_waits_for_every_source(make_settings, fake_openai, tmp_pat
 
     old = await Lorebot.open(make_settings(**env(fake_openai, "model-a")))
     for name in ("one", "two"):
-        assert (await old.indexer().sync(name, tmp_path / name)).added == 1
+        assert (await indexer_for(old).sync(name, tmp_path / name)).added == 1
     assert old.indexes.keys.model_id == "openai-model-a"
     await old.close()
 
@@ -27,7 +28,7 @@ async def test_switch_waits_for_every_source(make_settings, fake_openai, tmp_pat
     bot = await Lorebot.open(new_settings)
     try:
         assert bot.indexes.keys.model_id == "openai-model-a"  # still answering from the complete index
-        report = await bot.indexer().sync("one", tmp_path / "one")
+        report = await indexer_for(bot).sync("one", tmp_path / "one")
         assert report.added == 1 and report.chunks_embedded == 1  # a new index: everything embedded again
     finally:
         await bot.close()
@@ -35,14 +36,14 @@ async def test_switch_waits_for_every_source(make_settings, fake_openai, tmp_pat
     half = await Lorebot.open(new_settings)
     try:
         assert half.indexes.keys.model_id == "openai-model-a"  # "two" is not synced with model-b yet
-        await half.indexer().sync("two", tmp_path / "two")
+        await indexer_for(half).sync("two", tmp_path / "two")
     finally:
         await half.close()
 
     done = await Lorebot.open(new_settings)
     try:
         assert done.indexes.keys.model_id == "openai-model-b"
-        await done.redis.sadd(links_key(new_settings.key_prefix, "slack:C1"), "two")
+        await Registry(done.redis, new_settings.key_prefix).link("two", "slack:C1")
         answer = await done.answer(Question("slack", "C1", "two things"))
         assert answer.citations and answer.citations[0].source == "two"
         sent = [r.json["model"] for r in fake_openai.requests_to("/v1/embeddings")]
@@ -55,18 +56,18 @@ async def test_a_running_bot_follows_the_switch_without_a_restart(make_settings,
     (tmp_path / "one").mkdir()
     (tmp_path / "one" / "p.md").write_text("# Page one\n\nText about one things.\n")
     first = await Lorebot.open(make_settings(**env(fake_openai, "model-a")))
-    await first.indexer().sync("one", tmp_path / "one")
+    await indexer_for(first).sync("one", tmp_path / "one")
     await first.close()
 
     new_settings = make_settings(**env(fake_openai, "model-b"))
     serving = await Lorebot.open(new_settings)  # e.g. the Slack process, started before the re-sync
     scheduler = await Lorebot.open(new_settings)
     try:
-        await serving.redis.sadd(links_key(new_settings.key_prefix, "slack:C1"), "one")
+        await Registry(serving.redis, new_settings.key_prefix).link("one", "slack:C1")
         await serving.answer(Question("slack", "C1", "one things"))
         assert serving.indexes.keys.model_id == "openai-model-a"
 
-        await scheduler.indexer().sync("one", tmp_path / "one")  # every source now synced with model-b
+        await indexer_for(scheduler).sync("one", tmp_path / "one")  # every source now synced with model-b
         await serving.answer(Question("slack", "C1", "one things"))
         assert serving.indexes.keys.model_id == "openai-model-a"  # not looked again yet: no Redis read per answer
         serving._next_model_check = 0.0  # as if MODEL_CHECK_S had passed

@@ -14,14 +14,15 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core import Lorebot
-from bot.sources import Registry, Source, sync_lock_key
+from ingest.sources import Registry, Source, sync_lock_key
 from ingest.locks import SyncBusy
-from ingest.scheduled_sync import sync_source
+from ingest.source_sync import sync_source
 from ingest.scheduler import JOB_PREFIX, build_scheduler, serve
 from tests.conftest import REPO
 from tests.fakes.export_server import export_server  # noqa: F401
 from tests.ingest.export_builders import write_zip
-from tests.ingest.test_sync import chunk_texts, page, write_pages
+from tests.ingest.test_indexer import chunk_texts, page, write_pages
+from ingest.context import IngestContext
 
 PAGES = {f"p{i}.md": page(f"Page {i}", f"Body of page {i}.") for i in range(3)}
 
@@ -52,7 +53,7 @@ def embed_calls(fake_openai) -> int:
 
 
 async def started_paused(bot: Lorebot):
-    scheduler, plan = build_scheduler(bot)
+    scheduler, plan = build_scheduler(IngestContext.of(bot))
     scheduler.start(paused=True)
     await plan.reconcile()
     return scheduler, plan
@@ -152,13 +153,13 @@ async def test_killed_sync_is_completed_by_the_next_run(open_bot, bot_env, make_
     s = bot.settings
     env = {**os.environ, **bot_env, "REDIS_URL": s.redis_url, "LOREBOT_KEY_PREFIX": s.key_prefix,
            "LOREBOT_DATA_DIR": str(s.data_dir), "LOREBOT_SYNC_LOCK_SECONDS": "1"}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "sources", "sync", "wiki", cwd=REPO,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "adapters.cli", "sources", "sync", "wiki", cwd=REPO,
                                                 env=env, stdout=asyncio.subprocess.DEVNULL)
     try:
         await asyncio.wait_for(export_server.stalled.wait(), 60)  # mid-download, holding the lock
         assert await bot.redis.exists(sync_lock_key(s.key_prefix, "wiki"))
         with pytest.raises(SyncBusy):
-            await sync_source(bot, "wiki")
+            await sync_source(IngestContext.of(bot), "wiki")
     finally:
         proc.send_signal(signal.SIGKILL)
         await proc.wait()
@@ -168,7 +169,7 @@ async def test_killed_sync_is_completed_by_the_next_run(open_bot, bot_env, make_
         if not await bot.redis.exists(sync_lock_key(s.key_prefix, "wiki")):
             break
         await asyncio.sleep(0.05)
-    report = await sync_source(bot, "wiki")
+    report = await sync_source(IngestContext.of(bot), "wiki")
     assert (report["outcome"], report["added"]) == ("synced", 3)
     assert len(await chunk_texts(bot, "wiki")) == 3
 
@@ -181,14 +182,14 @@ async def test_failures_are_reported_and_leave_the_index_alone(open_bot, tmp_pat
     export_server.put("wiki.zip", archive.read_bytes())
     location = str(archive) if breakage == "missing file" else export_server.url("wiki.zip")
     await registry.add(Source(name="wiki", location=location, every="1h").validated())
-    assert (await sync_source(bot, "wiki"))["outcome"] == "synced"
+    assert (await sync_source(IngestContext.of(bot), "wiki"))["outcome"] == "synced"
     before, fingerprint = await chunk_texts(bot, "wiki"), await registry.state("wiki")
 
     if breakage == "missing file":
         archive.unlink()
     else:
         await export_server.stop()
-    report = await sync_source(bot, "wiki")
+    report = await sync_source(IngestContext.of(bot), "wiki")
     assert report["outcome"] == "failed"
     assert ("no such file" if breakage == "missing file" else "cannot reach") in report["error"]
     assert await chunk_texts(bot, "wiki") == before == sorted(f"Body of page {i}." for i in range(3))
@@ -203,11 +204,11 @@ async def test_a_model_failure_mid_sync_is_reported_and_retried(open_bot, fake_o
     root = write_pages(tmp_path / "wiki", PAGES)
     await registry.add(Source(name="wiki", location=str(root), every="1h").validated())
     fake_openai.fail_next(1, 500)
-    failed = await sync_source(bot, "wiki")
+    failed = await sync_source(IngestContext.of(bot), "wiki")
     assert failed["outcome"] == "failed" and "HTTP 500" in failed["error"]
     assert "sk-test-key" not in failed["error"]
     assert await chunk_texts(bot, "wiki") == [] and await registry.state("wiki") == {}
-    retried = await sync_source(bot, "wiki")  # same export, but the last run did not complete
+    retried = await sync_source(IngestContext.of(bot), "wiki")  # same export, but the last run did not complete
     assert (retried["outcome"], retried["added"]) == ("synced", 3)
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from redis.commands.search.query import Query
 
-from bot.index import Keys, doc_tag
+from bot.keys import IndexKeys
+from bot.store.index import doc_tag
 
 
 def _s(v: bytes | str) -> str:
     return v.decode() if isinstance(v, bytes) else v
 
 
-async def index_state(client, keys: Keys, source: str) -> dict[str, int]:
+async def index_state(client, keys: IndexKeys, source: str) -> dict[str, int]:
     """Check the index of `source` is whole and return {doc_id: chunk count}.
 
     Whole means: every chunk key belongs to a document record of this source that counts it (no

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.access import links_key
 from bot.types import Answer, Question
-from tests.ingest.test_sync import page, write_pages
+from ingest.sources import Registry
+from tests.ingest.test_indexer import page, write_pages
+from ingest.context import indexer_for
 
 VOCABULARY = {
     "alpha": "glacier harbour lantern mosaic orchard quarry saffron tundra velvet walnut".split(),
@@ -66,10 +67,10 @@ def build_corpus(root: Path, docs_per_source: int = 12, seed: int = 8) -> Corpus
 
 async def index_and_link(bot, corpus: Corpus) -> None:
     for source in VOCABULARY:
-        report = await bot.indexer().sync(source, corpus.root / source)
+        report = await indexer_for(bot).sync(source, corpus.root / source)
         assert report.ok and report.added
     for scope, sources in LINKS.items():
-        await bot.redis.sadd(links_key(bot.settings.key_prefix, scope), *sources)
+        [await Registry(bot.redis, bot.settings.key_prefix).link(n, scope) for n in sources]
 
 
 def asker(name: str, text: str, thread: str | None) -> Question:

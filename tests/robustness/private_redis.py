@@ -11,7 +11,7 @@ from pathlib import Path
 
 import redis
 
-from bot.redis_server import EmbeddedRedis, ensure_embedded_redis, stop_embedded_redis
+from bot.store.redis_server import EmbeddedRedis, ensure_embedded_redis, stop_embedded_redis
 
 
 def _gone(pid: int) -> bool:

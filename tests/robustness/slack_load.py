@@ -8,8 +8,8 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from bot.access import links_key
 from bot.core import Lorebot
+from ingest.sources import Registry
 from tests.adapters.slack.harness import SlackHTTP, finished, mention, new_ts, text_of, until
 from tests.conftest import REPO
 
@@ -28,7 +28,7 @@ async def slack_load(http: SlackHTTP, bot: Lorebot, secret: str, channels: int =
                      source: str = "lorebot-docs", timeout: float = 180) -> LoadResult:
     names = [f"CLOAD{i:03d}" for i in range(channels)]
     for channel in names:
-        await bot.redis.sadd(links_key(bot.settings.key_prefix, f"slack:{channel}"), source)
+        await Registry(bot.redis, bot.settings.key_prefix).link(source, f"slack:{channel}")
     asked = [(names[i % channels], new_ts(), QUESTIONS[i % len(QUESTIONS)]) for i in range(channels * per_channel)]
     sent: dict[tuple[str, str], float] = {}
     result = LoadResult()

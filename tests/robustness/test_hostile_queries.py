@@ -13,6 +13,7 @@ from redis.commands.search.query import Query
 from bot.core import Lorebot
 from bot.types import Question
 from tests.conftest import SAMPLES
+from ingest.context import indexer_for
 
 FIFTY_THOUSAND = ("slack setup | @text:(is|an|x) -install* %token% ~{tag} $v \"quoted\" 🔥 <!channel> " * 800)[:50_000]
 NASTY = [
@@ -32,7 +33,7 @@ NASTY = [
 
 @pytest.fixture
 async def indexed_bot(fake_bot):
-    await fake_bot.indexer().sync("lorebot-docs", SAMPLES)
+    await indexer_for(fake_bot).sync("lorebot-docs", SAMPLES)
     return fake_bot
 
 
@@ -79,7 +80,7 @@ async def test_the_hazard_is_real_on_this_server(private_redis, make_settings, f
     above would fail if a question reached the parser unescaped. (A private server: it dies here.)"""
     bot = await Lorebot.open(make_settings(REDIS_URL=private_redis.url, **fake_model_env))
     try:
-        await bot.indexer().sync("lorebot-docs", SAMPLES)
+        await indexer_for(bot).sync("lorebot-docs", SAMPLES)
         assert private_redis.ping()
         raw = redis.Redis.from_url(private_redis.url, socket_timeout=5, retry=None)
         with pytest.raises(redis.ConnectionError):

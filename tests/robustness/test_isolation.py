@@ -8,9 +8,9 @@ import asyncio
 
 import pytest
 
-from bot.access import links_key
 from bot.core import Lorebot
-from bot.retrieval import RetrievalConfig, Retriever
+from ingest.sources import Registry
+from bot.retrieval.retriever import RetrievalConfig, Retriever
 from tests.robustness.isolation import (
     ASKERS, DM_SOURCES, LINKS, answer_leaks, asker, build_corpus, hostile_questions, index_and_link, prompt_leaks,
 )
@@ -93,7 +93,7 @@ async def test_link_changes_apply_to_the_next_question(iso_bot):
     bot, corpus = iso_bot
     q = asker("slack:CB", corpus.sentences["beta"][0], None)
     assert {c.source for c in (await bot.answer(q)).citations} == {"beta"}
-    await bot.redis.srem(links_key(bot.settings.key_prefix, "slack:CB"), *LINKS["slack:CB"])
+    [await Registry(bot.redis, bot.settings.key_prefix).unlink(n, "slack:CB") for n in LINKS["slack:CB"]]
     assert (await bot.answer(q)).error == "no_sources"
-    await bot.redis.sadd(links_key(bot.settings.key_prefix, "slack:CB"), "hidden")
+    await Registry(bot.redis, bot.settings.key_prefix).link("hidden", "slack:CB")
     assert {c.source for c in (await bot.answer(q)).citations} == {"hidden"}

@@ -11,10 +11,11 @@ import time
 import pytest
 
 from bot.core import Lorebot
-from bot.generation import ModelUnavailable
+from bot.answering.generation import ModelUnavailable
 from bot.types import Question
-from tests.ingest.test_sync import page, write_pages
+from tests.ingest.test_indexer import page, write_pages
 from tests.robustness.index_check import index_state
+from ingest.context import indexer_for
 
 CHAT = "/chat/completions"
 EMBEDDINGS = "/embeddings"
@@ -32,7 +33,7 @@ async def open_bot(make_settings, fake_model_env, tmp_path):
     async def open_(**env: object) -> Lorebot:
         bot = await Lorebot.open(make_settings(**{**fake_model_env, **env}))
         opened.append(bot)
-        await bot.indexer().sync("docs", pages)
+        await indexer_for(bot).sync("docs", pages)
         return bot
 
     yield open_
@@ -113,11 +114,11 @@ async def test_a_sync_cut_by_the_embeddings_endpoint_resumes(make_settings, fake
 
         breaker = asyncio.create_task(fail_midway())
         with pytest.raises(ModelUnavailable, match="embeddings endpoint answered HTTP 500"):
-            await bot.indexer().sync("docs", tmp_path / "export")
+            await indexer_for(bot).sync("docs", tmp_path / "export")
         await breaker
         partial = await index_state(bot.redis, bot.indexes.keys, "docs")
         assert 0 < len(partial) < len(files)
-        report = await bot.indexer().sync("docs", tmp_path / "export")
+        report = await indexer_for(bot).sync("docs", tmp_path / "export")
         assert report.ok and (report.added, report.unchanged) == (len(files) - len(partial), len(partial))
         assert set(await index_state(bot.redis, bot.indexes.keys, "docs")) == set(files)
     finally:

@@ -13,13 +13,14 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from bot.access import links_key
 from bot.core import DEADLINE_GRACE_S, REDIS_DOWN, Lorebot
-from bot.redis_server import ensure_embedded_redis, stop_embedded_redis
+from ingest.sources import Registry
+from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
 from bot.types import Question
 from tests.robustness.blackhole import Blackhole
 from tests.robustness.index_check import index_state
 from tests.robustness.sync_faults import PAGES, codename, export, when_written
+from ingest.context import indexer_for
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ async def test_sync_survives_a_quick_restart_midway(private_redis, private_bot, 
         time.sleep(0.1)
         private_redis.restart()
 
-    sync = asyncio.create_task(private_bot.indexer().sync("docs", tmp_path / "export"))
+    sync = asyncio.create_task(indexer_for(private_bot).sync("docs", tmp_path / "export"))
     written = await when_written(watcher, private_bot, PAGES // 4, bounce)
     assert written < PAGES, "the restart came too late to test anything"
     report = await sync
@@ -58,7 +59,7 @@ async def test_sync_resumes_after_kill9_and_a_long_outage(private_redis, private
     files = export(tmp_path / "export")
     fake_openai.delay = 0.05
     watcher = Redis.from_url(private_redis.url)
-    sync = asyncio.create_task(private_bot.indexer().sync("docs", tmp_path / "export"))
+    sync = asyncio.create_task(indexer_for(private_bot).sync("docs", tmp_path / "export"))
     written = await when_written(watcher, private_bot, PAGES // 3, private_redis.kill9)
     await watcher.aclose()
     with pytest.raises(RedisConnectionError):
@@ -68,11 +69,11 @@ async def test_sync_resumes_after_kill9_and_a_long_outage(private_redis, private
     done_before = len(await index_state(private_bot.redis, private_bot.indexes.keys, "docs"))
     # appendfsync everysec: a kill -9 may lose the last second of writes, never more; the next run redoes them.
     assert 0 < done_before < PAGES, (written, done_before)
-    report = await private_bot.indexer().sync("docs", tmp_path / "export")
+    report = await indexer_for(private_bot).sync("docs", tmp_path / "export")
     assert report.ok and (report.added, report.unchanged, report.changed) == (PAGES - done_before, done_before, 0)
     counts = await index_state(private_bot.redis, private_bot.indexes.keys, "docs")
     assert set(counts) == set(files)
-    again = await private_bot.indexer().sync("docs", tmp_path / "export")
+    again = await indexer_for(private_bot).sync("docs", tmp_path / "export")
     assert (again.unchanged, again.chunks_embedded) == (PAGES, 0)
 
 
@@ -86,8 +87,8 @@ async def test_question_while_redis_is_down_then_back_without_restart(private_re
     no_memory = await Lorebot.open(make_settings(REDIS_URL=private_redis.url, LOREBOT_MEMORY_TURNS=0,
                                                  **fake_model_env))
     try:
-        await with_memory.indexer().sync("docs", tmp_path / "export")
-        await with_memory.redis.sadd(links_key(with_memory.settings.key_prefix, "slack:C1"), "docs")
+        await indexer_for(with_memory).sync("docs", tmp_path / "export")
+        await Registry(with_memory.redis, with_memory.settings.key_prefix).link("docs", "slack:C1")
         text = f"What does the {codename(7)} runbook explain?"
         questions = [
             (with_memory, Question("slack", "C1", text, thread="t1")),  # SMEMBERS fails first
@@ -121,7 +122,7 @@ async def test_kill9_of_the_managed_embedded_redis_keeps_index_and_memory(make_s
     try:
         server = ensure_embedded_redis(settings.redis_dir)
         assert not server.started  # the one Lorebot started
-        await bot.indexer().sync("docs", tmp_path / "export")
+        await indexer_for(bot).sync("docs", tmp_path / "export")
         q = Question("cli", "local", f"What does the {codename(12)} runbook explain?", thread="th")
         first = await bot.answer(q)
         before = await index_state(bot.redis, bot.indexes.keys, "docs")
@@ -157,8 +158,8 @@ async def test_a_redis_that_silently_drops_packets_costs_at_most_the_answer_dead
     proxy = await Blackhole(redis_url).start()
     bot = await Lorebot.open(make_settings(REDIS_URL=proxy.url, LOREBOT_ANSWER_DEADLINE=2, **fake_model_env))
     try:
-        await bot.indexer().sync("docs", tmp_path / "export")
-        await bot.redis.sadd(links_key(bot.settings.key_prefix, "slack:C1"), "docs")
+        await indexer_for(bot).sync("docs", tmp_path / "export")
+        await Registry(bot.redis, bot.settings.key_prefix).link("docs", "slack:C1")
         question = Question("slack", "C1", f"What does the {codename(3)} runbook explain?", thread="t1")
         assert (await bot.answer(question)).citations
         proxy.dropping = True

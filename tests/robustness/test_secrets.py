@@ -13,11 +13,13 @@ import sys
 import pytest
 import redis
 
-from bot.connection import RedisUnavailable, connect
+from bot.store.connection import RedisUnavailable, connect
 from bot.core import Lorebot
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError
+from adapters.settings import load_settings
 from bot.types import Question
 from tests.conftest import SAMPLES
+from ingest.context import indexer_for
 
 REDIS_PASSWORD = "canary-redis-pw-2236067977"
 CANARIES = {
@@ -58,7 +60,7 @@ async def test_core_failures_leave_no_secret_in_logs_or_messages(protected_redis
     messages: list[str] = []
     bot = await Lorebot.open(settings)
     try:
-        await bot.indexer().sync("lorebot-docs", SAMPLES)
+        await indexer_for(bot).sync("lorebot-docs", SAMPLES)
         assert fake_openai.requests[0].headers["Authorization"] == f"Bearer {CANARIES['OPENAI_API_KEY']}"
         fake_openai.fail_next(1, status=500, path="/chat/completions")
         messages.append((await bot.answer(QUESTION)).text)
@@ -95,7 +97,7 @@ async def test_core_failures_leave_no_secret_in_logs_or_messages(protected_redis
 
 async def run_cli(tmp_path, env: dict[str, str], *args: str) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=tmp_path, stdout=asyncio.subprocess.PIPE,
+        sys.executable, "-m", "adapters.cli", *args, cwd=tmp_path, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "HF_HUB_OFFLINE": "1",
              "LOREBOT_LOG_LEVEL": "DEBUG", "LOREBOT_DATA_DIR": str(tmp_path / "data"), **CANARIES, **env},

@@ -14,14 +14,15 @@ from urllib.parse import urlencode
 import pytest
 
 from bench.common import percentile
-from bot.access import links_key
 from tests.adapters.slack.conftest import slack_bot, slack_http, slack_settings  # noqa: F401 (fixtures)
 from tests.adapters.slack.harness import (
     CHANNEL, answered, event_callback, mention, new_ts, signed, slash_command, text_of,
 )
 from tests.fakes.slack_api import FakeSlack
-from tests.ingest.test_sync import page, write_pages
+from tests.ingest.test_indexer import page, write_pages
 from tests.robustness.slack_load import slack_load
+from ingest.context import indexer_for
+from ingest.sources import Registry
 
 BOT_TOKEN = "xoxb-canary-slack-bot-8675309"
 SIGNING_SECRET = "canary-signing-secret-8675309"
@@ -75,8 +76,8 @@ async def test_forged_and_replayed_requests_answer_nothing(slack_http, slack_bot
     assert len(slack_http.api.messages(CHANNEL, ts)) == 1
     assert len(slack_http.api.calls("chat.postMessage")) == 1
     assert len(fake_openai.requests_to("/chat/completions")) == 1
-    linked = await slack_bot.redis.smembers(links_key(slack_bot.settings.key_prefix, f"slack:{CHANNEL}"))
-    assert linked == {b"lorebot-docs"} and not slack_http.api.calls("response_url")  # the forged /lore link
+    linked = set(await Registry(slack_bot.redis, slack_bot.settings.key_prefix).linked(f"slack:{CHANNEL}"))
+    assert linked == {"lorebot-docs"} and not slack_http.api.calls("response_url")  # the forged /lore link
 
     logs = capfd.readouterr().err
     assert "DEBUG" in logs and "chat.postMessage" in logs  # the client's requests were logged...
@@ -94,8 +95,8 @@ async def test_a_non_numeric_timestamp_is_refused_as_unsigned(slack_http, fake_o
 async def test_a_documents_mentions_are_not_live_in_slack(slack_http, slack_bot, tmp_path):
     root = write_pages(tmp_path / "ops", {"oncall.md": page("On-call", "Page <!channel> <!here> and "
                                                             "<!everyone> and <@U0BOSS> now, @everyone.")})
-    await slack_bot.indexer().sync("ops", root)
-    await slack_bot.redis.sadd(links_key(slack_bot.settings.key_prefix, f"slack:{CHANNEL}"), "ops")
+    await indexer_for(slack_bot).sync("ops", root)
+    await Registry(slack_bot.redis, slack_bot.settings.key_prefix).link("ops", f"slack:{CHANNEL}")
     ts = new_ts()
     await slack_http.event(mention("Who do I page when on call?", ts=ts), secret=SIGNING_SECRET)
     [final] = await answered(slack_http.api, CHANNEL, ts)

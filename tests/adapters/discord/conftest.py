@@ -11,11 +11,12 @@ import pytest
 
 from adapters.discord.app import LorebotClient
 from adapters.discord.progress import CURSOR
-from bot.access import links_key
 from bot.core import Lorebot
+from ingest.sources import Registry
 from tests.conftest import SAMPLES
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_store import LOADING
+from ingest.context import indexer_for
 
 
 @pytest.fixture
@@ -63,9 +64,8 @@ async def start_discord(make_settings, fake_openai, discord_api) -> AsyncIterato
     async def start(**env: object) -> Running:
         bot = await Lorebot.open(make_settings(**{**discord_env(discord_api, fake_openai.base_url), **env}))
         try:
-            await bot.indexer().sync("lorebot-docs", SAMPLES)
-            await bot.redis.sadd(links_key(bot.settings.key_prefix, f"discord:{discord_api.channel['id']}"),
-                                 "lorebot-docs")
+            await indexer_for(bot).sync("lorebot-docs", SAMPLES)
+            await Registry(bot.redis, bot.settings.key_prefix).link("lorebot-docs", f"discord:{discord_api.channel['id']}")
             started.append(await start_client(bot, discord_api))
         except BaseException:
             await bot.close()

@@ -10,22 +10,23 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.discord.app import guild_ids, serve
-from bot.access import links_key
 from bot.core import Lorebot
-from bot.processes import _serve
+from ingest.sources import Registry
+from adapters.cli.processes import _serve
 from bot.settings import SettingsError
 from tests.adapters.discord.conftest import discord_env
 from tests.conftest import SAMPLES
+from ingest.context import indexer_for
 
 
 @pytest.fixture
 async def settings(make_settings, fake_openai, discord_api):
-    """Settings with global commands, the sample docs indexed and linked to the fake's text channel."""
+    """AppSettings with global commands, the sample docs indexed and linked to the fake's text channel."""
     settings = make_settings(**{**discord_env(discord_api, fake_openai.base_url), "LOREBOT_DISCORD_GUILDS": ""})
     bot = await Lorebot.open(settings)
     try:
-        await bot.indexer().sync("lorebot-docs", SAMPLES)
-        await bot.redis.sadd(links_key(settings.key_prefix, f"discord:{discord_api.channel['id']}"), "lorebot-docs")
+        await indexer_for(bot).sync("lorebot-docs", SAMPLES)
+        await Registry(bot.redis, settings.key_prefix).link("lorebot-docs", f"discord:{discord_api.channel['id']}")
     finally:
         await bot.close()
     return settings

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sources import Registry, Source
+from ingest.context import IngestContext
+from ingest.sources import Registry, Source
 from ingest.removal import remove_source
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_store import AUTOCOMPLETE_RESULT
@@ -65,7 +66,7 @@ async def test_an_empty_value_lists_the_sources_at_most_25(start_discord, discor
 async def test_with_no_source_known_there_is_nothing_to_offer(start_discord, discord_api):
     running = await start_discord()
     assert await suggested(discord_api, "unlink", "") == ["lorebot-docs"]
-    await remove_source(running.bot, "lorebot-docs")
+    await remove_source(IngestContext.of(running.bot), "lorebot-docs")
     assert await suggested(discord_api, "unlink", "") == []
     assert await suggested(discord_api, "link", "lore") == []
 

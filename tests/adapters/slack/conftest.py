@@ -9,11 +9,12 @@ import aiohttp
 import pytest
 
 from adapters.slack.app import build_app, start_http
-from bot.access import links_key
 from bot.core import Lorebot
+from ingest.sources import Registry
 from tests.adapters.slack.harness import CHANNEL, SECRET, SlackHTTP
 from tests.conftest import SAMPLES
 from tests.fakes.slack_api import FakeSlack
+from ingest.context import indexer_for
 
 
 @pytest.fixture
@@ -40,9 +41,9 @@ def slack_settings(make_settings, fake_openai, slack_api):
 async def open_docs_bot(settings) -> Lorebot:
     """A Lorebot with the sample export indexed and linked to CHANNEL."""
     bot = await Lorebot.open(settings)
-    report = await bot.indexer().sync("lorebot-docs", SAMPLES)
+    report = await indexer_for(bot).sync("lorebot-docs", SAMPLES)
     assert report.ok and report.added
-    await bot.redis.sadd(links_key(bot.settings.key_prefix, f"slack:{CHANNEL}"), "lorebot-docs")
+    await Registry(bot.redis, bot.settings.key_prefix).link("lorebot-docs", f"slack:{CHANNEL}")
     return bot
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from adapters.slack.app import build_app, start_http
 from bot.core import REDIS_DOWN
-from bot.redis_server import ensure_embedded_redis, stop_embedded_redis
+from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
 from tests.adapters.slack.conftest import open_docs_bot
 from tests.adapters.slack.harness import CHANNEL, SlackHTTP, answered, has_feedback, mention, new_ts, text_of
 

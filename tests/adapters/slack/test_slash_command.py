@@ -1,4 +1,4 @@
-"""The slash command over signed HTTP: acked at once, mapped to bot.commands.run_command; `ask` answers
+"""The slash command over signed HTTP: acked at once, mapped to adapters.chat.commands.run_command; `ask` answers
 in the channel, everything else answers the caller alone through the response URL."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.slack.commands import NOT_IN_CHANNEL
-from bot.access import links_key
+from ingest.sources import Registry
 from tests.adapters.slack.harness import CHANNEL, USER, finished, has_feedback, text_of, until
 
 
@@ -65,23 +65,23 @@ async def test_admin_commands_are_refused_politely_to_others(slack_http):
     await slack_http.command("link lorebot-docs", channel="C0000002")
     [call] = await until(lambda: responses(slack_http.api), what="the refusal")
     assert "only an admin" in text_of(call.args)
-    key = links_key(slack_http.slack.bot.settings.key_prefix, "slack:C0000002")
-    assert await slack_http.slack.bot.redis.smembers(key) == set()
+    registry = Registry(slack_http.slack.bot.redis, slack_http.slack.bot.settings.key_prefix)
+    assert await registry.linked("slack:C0000002") == []
     assert [c.args["user"] for c in slack_http.api.calls("users.info")] == [USER]
 
 
 async def test_workspace_admins_may_link_and_unlink(slack_http):
     slack_http.api.users["U0000003"] = {"is_admin": True}
-    key = links_key(slack_http.slack.bot.settings.key_prefix, "slack:C0000002")
+    registry = Registry(slack_http.slack.bot.redis, slack_http.slack.bot.settings.key_prefix)
     await slack_http.command("link lorebot-docs", user="U0000003", channel="C0000002")
     await until(lambda: responses(slack_http.api), what="the link response")
-    assert await slack_http.slack.bot.redis.smembers(key) == {b"lorebot-docs"}
+    assert await registry.linked("slack:C0000002") == ["lorebot-docs"]
     await slack_http.command("sources", user="U0000003", channel="C0000002")
     await until(lambda: len(responses(slack_http.api)) == 2, what="the sources response")
     assert "lorebot-docs" in text_of(responses(slack_http.api)[1].args)
     await slack_http.command("unlink lorebot-docs", user="U0000003", channel="C0000002")
     await until(lambda: len(responses(slack_http.api)) == 3, what="the unlink response")
-    assert await slack_http.slack.bot.redis.smembers(key) == set()
+    assert await registry.linked("slack:C0000002") == []
 
 
 @pytest.mark.parametrize("slack_env", [{"LOREBOT_SLACK_ADMINS": "U0000005, U0000006",

@@ -10,7 +10,7 @@ import pytest
 from adapters.slack.events import read_message, wants_answer
 from adapters.slack.mrkdwn import cite_in_order, cut_for_stream, plain_text, settled, split, to_mrkdwn
 from adapters.slack.render import source_line
-from bot.citations import cite as cite_passages
+from bot.answering.citations import cite as cite_passages
 from bot.types import Citation, Passage
 
 BOT, BOT_ID = "UBOT0001", "BBOT0001"

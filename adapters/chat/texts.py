@@ -1,0 +1,21 @@
+"""User-facing texts the adapters share, and the platform's words put into the core's answers.
+
+The core names no platform, so its "no source linked" notice stops before saying how to link one;
+each adapter finishes it with its own command (`with_link_hint`)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bot.types import Answer, Reason
+
+FAILED = "Sorry, something went wrong while answering. The details are in Lorebot's log."
+FEEDBACK_FAILED = "I couldn't save your feedback right now (my document store is unreachable)."
+
+
+def with_link_hint(answer: Answer, how: str) -> Answer:
+    """`answer`, where it says no source is linked, ending with how an admin links one here (`how`:
+    the platform's command, e.g. "`/lore link SOURCE`"). Other answers are returned unchanged."""
+    if answer.error != Reason.NO_SOURCES:
+        return answer
+    return dataclasses.replace(answer, text=f"{answer.text} An admin can link one with {how}.")

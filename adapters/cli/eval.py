@@ -1,0 +1,65 @@
+"""`lorebot eval DATASET_DIR [--split NAME] [--mode MODE] [--json]`: retrieval quality on a
+BEIR-format dataset, through the bot's own ingest, index and retrieval."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+def eval_command(
+    dataset: Annotated[Path, typer.Argument(help="A BEIR-format dataset folder (corpus.jsonl, queries.jsonl, qrels/).")],
+    split: Annotated[str, typer.Option(help="The qrels split: qrels/SPLIT.tsv.")] = "test",
+    mode: Annotated[str | None, typer.Option(help="Evaluate one retrieval mode only (default: every mode).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """nDCG@10 and recall@100 of each retrieval mode on a BEIR dataset (the corpus is indexed once
+    under a separate key prefix; reruns re-embed nothing)."""
+    from adapters.cli.app import err, out, progress_bar, run, settings
+    from ingest.evaluation.dataset import DatasetError, load_judged
+    from ingest.evaluation.runner import EvaluationError, run_eval
+
+    s = settings()
+    try:
+        judged = load_judged(dataset, split)
+    except DatasetError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+    async def go():
+        if as_json:
+            return await run_eval(s, dataset, judged, [mode] if mode else None)
+        with progress_bar(err) as bar:
+            task = bar.add_task("indexing the corpus", total=None)
+
+            def progress(stage: str, done: int, total: int) -> None:
+                label = "indexing the corpus" if stage == "embed" else "querying"
+                bar.update(task, description=label, completed=done, total=total)
+
+            return await run_eval(s, dataset, judged, [mode] if mode else None, progress)
+
+    try:
+        result = run(go)
+    except (EvaluationError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        out.print_json(json.dumps(result))
+    else:
+        print_table(out, result)
+
+
+def print_table(console: Console, result: dict) -> None:
+    table = Table(title=f"{result['queries']} queries, {result['docs']} documents")
+    table.add_column("mode")
+    table.add_column("nDCG@10", justify="right")
+    table.add_column("recall@100", justify="right")
+    for name, figures in result["modes"].items():
+        label = f"{name} (default)" if name == result["default"] else name
+        table.add_row(label, f"{figures['ndcg@10']:.3f}", f"{figures['recall@100']:.3f}")
+    console.print(table)

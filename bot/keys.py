@@ -1,0 +1,136 @@
+"""Every Redis key and index name Lorebot uses, built here and nowhere else.
+
+All start with LOREBOT_KEY_PREFIX, so several Lorebots can share one Redis. A scope is `PLATFORM:ID`
+(Question.scope); the core treats it as opaque text. Changing a format here orphans existing data:
+these formats are part of what is on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IndexKeys:
+    """The index names and key prefixes of one embedding model's chunk and document indexes.
+    A document's chunks and record share a hash tag (`{tag}`), so they swap in one MULTI/EXEC on a
+    cluster too."""
+
+    prefix: str
+    model_id: str
+
+    @property
+    def chunk_index(self) -> str:
+        return f"{self.prefix}-chunks-{self.model_id}"
+
+    @property
+    def chunk_prefix(self) -> str:
+        return f"{self.prefix}:chunk:{self.model_id}"
+
+    @property
+    def doc_index(self) -> str:
+        return f"{self.prefix}-docs-{self.model_id}"
+
+    @property
+    def doc_prefix(self) -> str:
+        return f"{self.prefix}:doc:{self.model_id}"
+
+    def chunk(self, tag: str, n: int) -> str:
+        return f"{self.chunk_prefix}:{{{tag}}}:{n}"
+
+    def doc(self, tag: str) -> str:
+        return f"{self.doc_prefix}:{{{tag}}}"
+
+
+def embeddings_cache(prefix: str) -> str:
+    """The name of redisvl's EmbeddingsCache (its keys start with it)."""
+    return f"{prefix}:embcache"
+
+
+# Models
+def active_model(prefix: str) -> str:
+    """Hash: the model whose index answers questions (model_id, spec)."""
+    return f"{prefix}:active-model"
+
+
+def synced(prefix: str, model_id: str) -> str:
+    """Set: the sources completely synced with `model_id`."""
+    return f"{prefix}:synced:{model_id}"
+
+
+def synced_pattern(prefix: str) -> str:
+    """SCAN pattern of every model's `synced` set."""
+    return f"{prefix}:synced:*"
+
+
+# Access
+def sources(prefix: str) -> str:
+    """Set: every known source name."""
+    return f"{prefix}:sources"
+
+
+def links(prefix: str, scope: str) -> str:
+    """Set: the source names linked to `scope`."""
+    return f"{prefix}:links:{scope}"
+
+
+# Conversations and answers
+def memory(prefix: str, conversation: str) -> str:
+    """List: a conversation's last turns (Question.conversation)."""
+    return f"{prefix}:memory:{conversation}"
+
+
+def answer(prefix: str, answer_id: str) -> str:
+    """Hash: one logged answer, with its question, sources and votes."""
+    return f"{prefix}:answer:{answer_id}"
+
+
+def feedback(prefix: str) -> str:
+    """Stream: every helpful / not helpful vote with what it judged."""
+    return f"{prefix}:feedback"
+
+
+def event_claim(prefix: str, event_id: str) -> str:
+    """String with an expiry: the first process to set it handles the event."""
+    return f"{prefix}:event:{event_id}"
+
+
+def answered_thread(prefix: str, platform: str, channel: str, thread: str) -> str:
+    """String with an expiry: Lorebot answered in this thread (follow-ups need no mention)."""
+    return f"{prefix}:{platform}:thread:{channel}:{thread}"
+
+
+# Sources (ingest)
+def source(prefix: str, name: str) -> str:
+    """Hash: a source's definition."""
+    return f"{prefix}:source:{name}"
+
+
+def source_channels(prefix: str, name: str) -> str:
+    """Set: the scopes a source is linked to."""
+    return f"{prefix}:source:{name}:channels"
+
+
+def source_file_channels(prefix: str, name: str) -> str:
+    """Set: the channels the sources file linked this source to, the last time it was applied."""
+    return f"{prefix}:source:{name}:file-channels"
+
+
+def source_report(prefix: str, name: str) -> str:
+    """String (JSON): the source's last sync report."""
+    return f"{prefix}:source:{name}:report"
+
+
+def source_state(prefix: str, name: str) -> str:
+    """Hash: the export's last synced fingerprint (ETag, Last-Modified, size, mtime, sha256)."""
+    return f"{prefix}:source:{name}:state"
+
+
+def source_next_run(prefix: str, name: str) -> str:
+    """String with an expiry, written by running schedulers: absent when no scheduler runs."""
+    return f"{prefix}:source:{name}:next"
+
+
+def sync_lock(prefix: str, name: str) -> str:
+    """String with an expiry: held while the source syncs (ingest/locks.py)."""
+    return f"{prefix}:lock:source:{name}"

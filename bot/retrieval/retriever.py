@@ -1,0 +1,206 @@
+"""Hybrid retrieval: a vector KNN query and a BM25 full-text query over the same chunks, each
+filtered to the sources the asking channel may see, then fused (bot.retrieval.fusion).
+
+Fusion runs here rather than in FT.HYBRID (Redis 8.4+ only) so the same code serves the embedded
+RediSearch 2.10, Redis Stack 7.4 and Redis 8. Named modes (MODES) say which lists are searched and
+how they are fused; `lorebot eval` measures each of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from dataclasses import dataclass
+
+from redis.commands.search.query import Query
+from redisvl.query import FilterQuery, VectorQuery
+from redisvl.query.filter import FilterExpression, Tag
+
+from bot.retrieval.embedder import Embedder
+from bot.retrieval.fusion import Ranked, normalised_sum, reciprocal_rank
+from bot.store.index import Indexes
+from bot.retrieval.query_text import full_text_query, search_terms
+from bot.types import Passage
+
+BATCHES_FROM = 0.05  # share of all chunks from which a filtered KNN walks the graph (Retriever.knn_policy)
+SHARE_TTL = 60.0  # seconds a channel's share of the chunks is reused
+MAX_SHARES = 10_000  # filters remembered (one per distinct set of visible sources)
+# HNSW search breadth (RediSearch's default is 10, i.e. the number of results asked for): at 100 the
+# graph finds what brute force finds (SciFact vector nDCG@10 0.682 against 0.683; 0.674 at 40).
+EF_RUNTIME = 100
+CANDIDATE_FIELDS = ["source", "doc_id"]  # enough to fuse; the chosen passages' text is read afterwards
+PASSAGE_FIELDS = ["text", "title", "heading", "path", "url"]
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Which candidate lists a mode searches, and how it fuses them."""
+
+    vector: bool = True
+    bm25: bool = True
+    fusion: str = "rrf"  # "rrf": reciprocal rank; "convex": min-max normalised scores
+    vector_weight: float = 1.0
+    text_weight: float = 1.0
+    rrf_k: float = 60.0
+    per_doc: bool = False  # fuse documents (each at its best chunk) rather than chunks
+
+
+# Measured with `lorebot eval` (README, "Retrieval quality"); "hybrid" is the default.
+MODES: dict[str, Mode] = {
+    "vector": Mode(bm25=False),
+    "bm25": Mode(vector=False),
+    "rrf": Mode(),  # plain reciprocal rank fusion of chunks, k=60 (the first default)
+    "rrf-doc": Mode(per_doc=True),
+    "rrf-tuned": Mode(per_doc=True, rrf_k=5, vector_weight=0.8),
+    "convex": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6),
+    "convex-equal": Mode(fusion="convex", vector_weight=0.5, text_weight=0.5, per_doc=True),
+    # Normalised scores keep how far ahead a clear winner is, which ranks lose; BM25 weighs a little
+    # more so short keyword questions, where it is far better than the embedding, stay as good.
+    "hybrid": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6, per_doc=True),
+}
+DEFAULT_MODE = "hybrid"
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    mode: str = DEFAULT_MODE
+    candidates: int = 40  # per list
+    max_per_doc: int = 3  # keep one long page from crowding out every other source
+
+
+def source_filter(sources: list[str] | None) -> FilterExpression | None:
+    """None: every source. A list: only those (an empty list is handled by the caller)."""
+    if sources is None:
+        return None
+    return Tag("source") == list(sources)
+
+
+class Retriever:
+    def __init__(self, indexes: Indexes, embedder: Embedder, config: RetrievalConfig | None = None):
+        self.indexes = indexes
+        self.embedder = embedder
+        self.config = config or RetrievalConfig()
+        self.dtype = str(indexes.chunks.schema.fields["embedding"].attrs.datatype.value).lower()
+        self._shares: dict[str, tuple[float, float]] = {}  # filter -> (share of chunks, when measured)
+
+    async def search(self, text: str, sources: list[str] | None, top_k: int,
+                     mode: str | None = None, context: str = "") -> list[Passage]:
+        """Passages for `text`. With `context` (the previous question of a conversation), the text is
+        also searched together with it at half weight, so a follow-up ("and on Windows?") finds what
+        it refers to while a change of topic still wins on its own words."""
+        name = mode or self.config.mode
+        if name not in MODES:
+            raise ValueError(f"unknown retrieval mode {name!r}; known: {', '.join(MODES)}")
+        how = MODES[name]
+        if not text.strip():
+            return []  # nothing to search for (and embedding endpoints refuse empty input)
+        queries = [(text, 1.0)] + ([(f"{context}\n{text}", 0.5)] if context else [])
+        flt = source_filter(sources)
+        policy = await self.knn_policy(flt) if how.vector else None
+        weights: list[tuple[str, float]] = []
+        tasks = []
+        for q, weight in queries:
+            if how.vector:
+                weights.append(("vector", how.vector_weight * weight))
+                tasks.append(self._vector(q, flt, policy))
+            terms = search_terms(q)
+            if how.bm25 and terms:
+                weights.append(("bm25", how.text_weight * weight))
+                tasks.append(self._bm25(terms, sources))
+        if not tasks:
+            return []
+        results = await asyncio.gather(*tasks)
+        return await self._passages(self._fuse(how, list(zip(weights, results)), top_k))
+
+    async def knn_policy(self, flt: FilterExpression | None) -> str | None:
+        """How a filtered KNN runs. RediSearch 2.10 picks brute force over the matching chunks even
+        when they are half the index (14 ms at 100k chunks for a 15% share, against 3 ms walking the
+        graph and filtering as it goes, "BATCHES"); brute force only wins for a small share (0.4%:
+        7 ms against 29). So: BATCHES from 5% of the chunks up, the share measured once a minute."""
+        if flt is None:
+            return None
+        key = str(flt)
+        share, when = self._shares.get(key, (0.0, -SHARE_TTL))
+        if time.monotonic() - when >= SHARE_TTL:
+            search = self.indexes.chunks.client.ft(self.indexes.chunks.name).search
+            matching = (await search(Query(key).paging(0, 0).dialect(2))).total
+            total = (await search(Query("*").paging(0, 0).dialect(2))).total
+            share = matching / total if total else 0.0
+            if len(self._shares) >= MAX_SHARES:
+                self._shares.clear()
+            self._shares[key] = (share, time.monotonic())
+        return "BATCHES" if share >= BATCHES_FROM else None
+
+    async def _vector(self, text: str, flt: FilterExpression | None, policy: str | None) -> list[dict]:
+        vec = await self.embedder.embed_query(text)
+        query = VectorQuery(
+            vector=vec.tolist(), vector_field_name="embedding", return_fields=CANDIDATE_FIELDS,
+            filter_expression=flt, num_results=self.config.candidates, dtype=self.dtype, hybrid_policy=policy,
+            ef_runtime=EF_RUNTIME,
+        )
+        hits = await self.indexes.chunks.query(query)
+        for hit in hits:
+            hit["score"] = 1.0 - float(hit["vector_distance"])  # cosine similarity
+        return hits
+
+    async def _bm25(self, terms: list[str], sources: list[str] | None) -> list[dict]:
+        query = FilterQuery(
+            filter_expression=FilterExpression(full_text_query(terms, sources)),
+            return_fields=CANDIDATE_FIELDS, num_results=self.config.candidates,
+        )
+        query.scorer("BM25STD").with_scores().verbatim()  # full_text_query spells out each word's forms
+        return await self.indexes.chunks.query(query)
+
+    def _fuse(self, how: Mode, runs: list[tuple[tuple[str, float], list[dict]]], top_k: int) -> list[Passage]:
+        """The best `top_k` chunks, as passages without their text yet."""
+        rows: dict[str, dict] = {}
+        ranks: dict[str, dict[str, int]] = {}
+        for (name, _), hits in runs:
+            for rank, hit in enumerate(hits, 1):
+                rows.setdefault(hit["id"], hit)
+                ranks.setdefault(hit["id"], {}).setdefault(name, rank)
+        unit = (lambda key: doc_key(rows[key])) if how.per_doc else (lambda key: key)
+        lists = []
+        for (_, weight), hits in runs:
+            best: dict[str, float] = {}
+            for hit in hits:
+                best.setdefault(unit(hit["id"]), float(hit["score"]))
+            lists.append(Ranked(weight, list(best), list(best.values())))
+        fused = reciprocal_rank(lists, how.rrf_k) if how.fusion == "rrf" else normalised_sum(lists)
+        # Chunks in order of their unit's fused score (a document's chunks stay together when fused
+        # per document), then of their own best rank in any list.
+        order = sorted(rows, key=lambda key: (-fused[unit(key)], min(ranks[key].values())))
+        passages: list[Passage] = []
+        per_doc: dict[str, int] = {}
+        for key in order:
+            row = rows[key]
+            doc = doc_key(row)
+            if per_doc.get(doc, 0) >= self.config.max_per_doc:
+                continue
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+            passages.append(Passage(
+                chunk_id=key, doc_id=row.get("doc_id", ""), source=row.get("source", ""), title="", heading="",
+                path="", url="", text="", score=fused[unit(key)], ranks=ranks[key],
+            ))
+            if len(passages) >= top_k:
+                break
+        return passages
+
+    async def _passages(self, chosen: list[Passage]) -> list[Passage]:
+        """The chosen chunks with their text, read in one round trip. A chunk deleted since the
+        search (a sync swapped its page) is left out."""
+        pipe = self.indexes.chunks.client.pipeline(transaction=False)
+        for p in chosen:
+            pipe.hmget(p.chunk_id, PASSAGE_FIELDS)
+        found = []
+        for p, values in zip(chosen, await pipe.execute()):
+            if values[0] is None:
+                continue
+            fields = dict(zip(PASSAGE_FIELDS, (v.decode() if isinstance(v, bytes) else (v or "") for v in values)))
+            found.append(dataclasses.replace(p, **fields))
+        return found
+
+
+def doc_key(row: dict) -> str:
+    return f"{row.get('source', '')}\x00{row.get('doc_id', '')}"
