@@ -90,6 +90,11 @@ def feedback(prefix: str) -> str:
     return f"{prefix}:feedback"
 
 
+def answers_by_time(prefix: str) -> str:
+    """Sorted set: answer ids scored by when they were given (Unix seconds), for reports over a period."""
+    return f"{prefix}:answers:by-time"
+
+
 def event_claim(prefix: str, event_id: str) -> str:
     """String with an expiry: the first process to set it handles the event."""
     return f"{prefix}:event:{event_id}"
@@ -98,6 +103,17 @@ def event_claim(prefix: str, event_id: str) -> str:
 def answered_thread(prefix: str, platform: str, channel: str, thread: str) -> str:
     """String with an expiry: Lorebot answered in this thread (follow-ups need no mention)."""
     return f"{prefix}:{platform}:thread:{channel}:{thread}"
+
+
+# Channels
+def channel(prefix: str, scope: str) -> str:
+    """Hash: one channel's settings (bot/channels.py)."""
+    return f"{prefix}:channel:{scope}"
+
+
+def channels(prefix: str) -> str:
+    """Set: every scope with stored channel settings."""
+    return f"{prefix}:channels"
 
 
 # Sources (ingest)

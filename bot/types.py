@@ -27,6 +27,7 @@ class Reason(StrEnum):
     MODEL_UNAVAILABLE = "model_unavailable"
     TIMEOUT = "timeout"
     INTERNAL = "internal"
+    NOT_COVERED = "not_covered"  # abstained: the documents it can see do not answer this
     # chat commands
     UNKNOWN_COMMAND = "unknown_command"
     NOT_ADMIN = "not_admin"
@@ -94,6 +95,8 @@ class Answer:
     mode: AnswerMode = AnswerMode.EXTRACTIVE
     error: Reason | None = None
     id: str = ""  # the answer log id feedback refers to
+    confidence: float = 1.0  # 0..1: how sure the core is that its passages answer the question
+    answered: bool = True  # False: it abstained (Reason.NOT_COVERED), or had nothing to search
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -101,6 +104,8 @@ class Answer:
             "answer": self.text,
             "citations": [c.to_dict() for c in self.citations],
             "mode": self.mode.value,
+            "confidence": round(self.confidence, 4),
+            "answered": self.answered,
             **({"error": self.error.value} if self.error else {}),
         }
 

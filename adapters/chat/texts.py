@@ -10,6 +10,8 @@ import dataclasses
 from bot.types import Answer, Reason
 
 FAILED = "Sorry, something went wrong while answering. The details are in Lorebot's log."
+# How long a claimed event id stays claimed: redeliveries within it are handled once.
+CLAIM_SECONDS = 3600
 FEEDBACK_FAILED = "I couldn't save your feedback right now (my document store is unreachable)."
 
 

@@ -10,7 +10,9 @@ from rich.markdown import Markdown
 
 from adapters.settings import AppSettings
 from adapters.chat.texts import with_link_hint
+from bot.access import LOCAL_CHANNEL
 from bot.types import Answer, AnswerMode, Question
+from ingest.source_checks import Platform
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EXPORT = REPO_ROOT / "samples" / "lorebot-docs"
@@ -89,4 +91,4 @@ async def main_job(settings: AppSettings, console: Console, interactive: bool) -
         await run_bots(settings, bots, console)
         return
     console.print("[dim]No Slack or Discord credentials configured: starting the terminal chat.[/dim]")
-    await chat_loop(settings, Question(platform="cli", channel="local", text=""), console, interactive)
+    await chat_loop(settings, Question(platform=Platform.CLI, channel=LOCAL_CHANNEL, text=""), console, interactive)

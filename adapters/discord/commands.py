@@ -19,6 +19,8 @@ from discord import app_commands
 from redis.exceptions import RedisError
 
 from adapters.chat.texts import FAILED, with_link_hint
+from adapters.chat.texts import CLAIM_SECONDS
+from bot.store.claims import claim_once
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply
 from adapters.discord.questions import interaction_question, is_admin
@@ -42,7 +44,7 @@ class SlashCommands:
     async def run(self, interaction: discord.Interaction, name: str, args: str = "") -> None:
         with self.inflight.track():
             try:
-                if not await self.bot.answers.claim_event(f"discord:interaction:{interaction.id}"):
+                if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"discord:interaction:{interaction.id}", CLAIM_SECONDS):
                     return  # delivered again (a resume, another process): the first delivery answers
             except RedisError as exc:  # answer anyway: run_command explains what needs Redis
                 log.warning("redis unavailable to claim an interaction: %s", type(exc).__name__)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from redis.exceptions import RedisError
 
+from adapters.chat.texts import CLAIM_SECONDS
+from bot.store.claims import claim_once
 from bot.types import Answer
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button], template=CUSTOM_
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot: Lorebot = interaction.client.lorebot
         try:
-            if not await bot.answers.claim_event(f"discord:interaction:{interaction.id}"):
+            if not await claim_once(bot.redis, bot.settings.key_prefix, f"discord:interaction:{interaction.id}", CLAIM_SECONDS):
                 return  # delivered twice: the first delivery answers
             await interaction.response.defer(ephemeral=True, thinking=True)
             stored = await bot.answers.feedback(self.answer_id, str(interaction.user.id), self.helpful)

@@ -14,6 +14,8 @@ import discord
 from redis.exceptions import RedisError
 
 from adapters.chat.texts import FAILED, with_link_hint
+from adapters.chat.texts import CLAIM_SECONDS
+from bot.store.claims import claim_once
 from adapters.discord.commands import LINK_HINT
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply, Send
@@ -54,7 +56,7 @@ class Mentions:
             return
         with self.inflight.track():
             try:
-                if not await self.bot.answers.claim_event(f"discord:message:{message.id}"):
+                if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"discord:message:{message.id}", CLAIM_SECONDS):
                     return
             except RedisError as exc:  # answer anyway: the core says what needs Redis
                 log.warning("redis unavailable to claim a message: %s", type(exc).__name__)

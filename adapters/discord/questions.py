@@ -9,13 +9,14 @@ import discord
 
 from adapters.settings import AppSettings
 from bot.types import Question
+from ingest.source_checks import Platform
 
 
 def _question(channel: object, channel_id: int | None, in_guild: bool, text: str, user: int) -> Question:
     """Sources are linked to a channel; a thread of it sees them too, with a memory of its own."""
     if isinstance(channel, discord.Thread) and channel.parent_id:
-        return Question("discord", str(channel.parent_id), text, str(user), thread=str(channel.id))
-    return Question("discord", str(channel_id), text, str(user), is_dm=not in_guild)
+        return Question(Platform.DISCORD, str(channel.parent_id), text, str(user), thread=str(channel.id))
+    return Question(Platform.DISCORD, str(channel_id), text, str(user), is_dm=not in_guild)
 
 
 def interaction_question(interaction: discord.Interaction, text: str = "") -> Question:

@@ -19,6 +19,7 @@ from adapters.chat.texts import FAILED, with_link_hint
 from adapters.slack.replies import Replies
 from adapters.chat.commands import ASKS_WHO_IS_ADMIN, BY_NAME, run_command
 from bot.types import Question
+from ingest.source_checks import Platform
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class SlashCommand:
         words = (command.get("text") or "").split(None, 1)
         name, args = (words[0].lower() if words else "help"), (words[1].strip() if len(words) > 1 else "")
         channel, user = command.get("channel_id", ""), command.get("user_id", "")
-        q = Question(platform="slack", channel=channel, text="", user=user, is_dm=channel.startswith("D"))
+        q = Question(platform=Platform.SLACK, channel=channel, text="", user=user, is_dm=channel.startswith("D"))
         try:
             if name == "ask" and args:
                 await self.ask(q, args, respond)

@@ -13,6 +13,7 @@ from typing import Any
 
 from adapters.slack.mrkdwn import mentioned_users, plain_text
 from bot.types import Question
+from ingest.source_checks import Platform
 
 # Message subtypes that are a person (or bot) saying something; the rest (edits, deletions, joins,
 # topic changes...) are never questions.
@@ -45,7 +46,7 @@ class Incoming:
         return f"slack:{self.channel}:{self.ts}"
 
     def question(self, text: str | None = None) -> Question:
-        return Question(platform="slack", channel=self.channel, text=self.text if text is None else text,
+        return Question(platform=Platform.SLACK, channel=self.channel, text=self.text if text is None else text,
                         user=self.user, thread=self.reply_thread, is_dm=self.is_dm)
 
 

@@ -14,6 +14,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from adapters.chat.texts import FEEDBACK_FAILED
+from adapters.chat.texts import CLAIM_SECONDS
+from bot import keys
+from bot.store.claims import claim_once
+from ingest.source_checks import Platform
 from adapters.slack.events import Incoming, read_message, wants_answer
 from adapters.slack.render import HELPFUL, NOT_HELPFUL, notice_message, render_answer
 from adapters.slack.replies import Replies
@@ -45,7 +49,7 @@ class Handlers:
         log.debug("ignored Slack event %s", event.get("type"))
 
     def thread_key(self, channel: str, thread_ts: str) -> str:
-        return f"{self.settings.key_prefix}:slack:thread:{channel}:{thread_ts}"
+        return keys.answered_thread(self.settings.key_prefix, Platform.SLACK, channel, thread_ts)
 
     async def on_message(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
         msg = read_message(event, context.bot_user_id or "", context.bot_id or "", context.team_id or "")
@@ -57,7 +61,7 @@ class Handlers:
             if not await wants_answer(msg, self.settings.slack_answer_bots, self.settings.slack_thread_followups,
                                       partial(self.in_answered_thread, msg)):
                 return
-            if not await self.bot.answers.claim_event(msg.dedupe_key):
+            if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, msg.dedupe_key, CLAIM_SECONDS):
                 return
         except RedisError as exc:
             log.warning("redis unavailable for a Slack message: %s", type(exc).__name__)

@@ -1,11 +1,16 @@
-"""The answer log and feedback: every answer is kept for a while (question, answer, sources) so a
-helpful / not helpful click can be stored with what it judged."""
+"""The answer log: every answer is kept for a while with its question, where it was asked, how sure
+Lorebot was and what became of it (its outcomes: answered or abstained, then helpful / not helpful,
+escalated to a person, resolved), so feedback is stored with what it judged and reports can find
+the questions the documents did not answer.
+"""
 
 from __future__ import annotations
 
 import json
 import time
 import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from redis.asyncio import Redis
 
@@ -15,10 +20,45 @@ from bot.types import Answer, Question
 ANSWER_TTL = 90 * 24 * 3600
 
 
+class Outcome(StrEnum):
+    """What happened to a question. ANSWERED or ABSTAINED is recorded with the answer; the others are
+    added later by people (votes, the hand-off and resolved buttons, a person's reply)."""
+
+    ANSWERED = "answered"
+    ABSTAINED = "abstained"
+    HELPFUL = "helpful"
+    NOT_HELPFUL = "not_helpful"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True)
+class LoggedAnswer:
+    """One answer as the log holds it. `ts` in Unix seconds; `outcomes` in the order they happened."""
+
+    id: str
+    question: str
+    answer: str
+    scope: str
+    conversation: str
+    user: str
+    mode: str
+    ts: float
+    confidence: float
+    answered: bool
+    outcomes: tuple[Outcome, ...] = field(default_factory=tuple)
+    citations: tuple[dict[str, object], ...] = ()
+
+
+def _s(v: bytes | str) -> str:
+    return v.decode() if isinstance(v, bytes) else v
+
+
 class AnswerLog:
-    def __init__(self, redis: Redis, prefix: str):
+    def __init__(self, redis: Redis, prefix: str, ttl_seconds: int = ANSWER_TTL):
         self.redis = redis
         self.prefix = prefix
+        self.ttl = ttl_seconds
 
     def _key(self, answer_id: str) -> str:
         return keys.answer(self.prefix, answer_id)
@@ -28,18 +68,60 @@ class AnswerLog:
         return keys.feedback(self.prefix)
 
     async def record(self, q: Question, answer: Answer) -> str:
+        """Keep the answer (for `ttl_seconds`) and return its id."""
         answer_id = uuid.uuid4().hex[:16]
-        await self.redis.hset(self._key(answer_id), mapping={
+        now = time.time()
+        outcome = Outcome.ANSWERED if answer.answered else Outcome.ABSTAINED
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(self._key(answer_id), mapping={
             "question": q.text,
             "answer": answer.text,
             "citations": json.dumps([c.to_dict() for c in answer.citations]),
+            "scope": q.scope,
             "conversation": q.conversation,
             "user": q.user,
-            "mode": answer.mode,
-            "ts": time.time(),
+            "mode": answer.mode.value,
+            "ts": now,
+            "confidence": answer.confidence,
+            "answered": "1" if answer.answered else "0",
+            "outcomes": outcome.value,
         })
-        await self.redis.expire(self._key(answer_id), ANSWER_TTL)
+        pipe.expire(self._key(answer_id), self.ttl)
+        pipe.zadd(keys.answers_by_time(self.prefix), {answer_id: now})
+        # The time index forgets what the hashes forgot (expired), one day behind.
+        pipe.zremrangebyscore(keys.answers_by_time(self.prefix), "-inf", now - self.ttl - 86400)
+        await pipe.execute()
         return answer_id
+
+    async def get(self, answer_id: str) -> LoggedAnswer | None:
+        """The logged answer, or None when unknown (expired or a forged id)."""
+        raw = {_s(k): _s(v) for k, v in (await self.redis.hgetall(self._key(answer_id))).items()}
+        if not raw:
+            return None
+        return LoggedAnswer(
+            id=answer_id, question=raw.get("question", ""), answer=raw.get("answer", ""),
+            scope=raw.get("scope", ""), conversation=raw.get("conversation", ""), user=raw.get("user", ""),
+            mode=raw.get("mode", ""), ts=float(raw.get("ts") or 0), confidence=float(raw.get("confidence") or 1.0),
+            answered=raw.get("answered", "1") == "1",
+            outcomes=tuple(Outcome(o) for o in raw.get("outcomes", "").split(",") if o),
+            citations=tuple(json.loads(raw.get("citations") or "[]")),
+        )
+
+    async def ids_between(self, since: float, until: float | None = None) -> list[str]:
+        """Ids of the answers given from `since` to `until` (Unix seconds), oldest first."""
+        found = await self.redis.zrangebyscore(keys.answers_by_time(self.prefix), since,
+                                               "+inf" if until is None else until)
+        return [_s(m) for m in found]
+
+    async def mark(self, answer_id: str, outcome: Outcome) -> bool:
+        """Add an outcome to a logged answer (once each); False when the answer is unknown."""
+        logged = await self.get(answer_id)
+        if logged is None:
+            return False
+        if outcome not in logged.outcomes:
+            await self.redis.hset(self._key(answer_id), "outcomes",
+                                  ",".join(o.value for o in (*logged.outcomes, outcome)))
+        return True
 
     async def feedback(self, answer_id: str, user: str, helpful: bool) -> bool:
         """Store a vote with the question, answer and sources it judged. False if the answer is unknown
@@ -47,7 +129,7 @@ class AnswerLog:
         rec = await self.redis.hgetall(self._key(answer_id))
         if not rec:
             return False
-        rec = {k.decode(): v.decode() for k, v in rec.items()}
+        rec = {_s(k): _s(v) for k, v in rec.items()}
         await self.redis.xadd(self.feedback_stream, {
             "answer_id": answer_id,
             "user": user,
@@ -58,8 +140,5 @@ class AnswerLog:
             "conversation": rec.get("conversation", ""),
         }, maxlen=100_000, approximate=True)
         await self.redis.hset(self._key(answer_id), f"vote:{user}", "1" if helpful else "0")
+        await self.mark(answer_id, Outcome.HELPFUL if helpful else Outcome.NOT_HELPFUL)
         return True
-
-    async def claim_event(self, event_id: str, ttl: int = 3600) -> bool:
-        """True for the first process to see this event id; retried deliveries get False."""
-        return bool(await self.redis.set(f"{self.prefix}:event:{event_id}", "1", nx=True, ex=ttl))
