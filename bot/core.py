@@ -59,7 +59,7 @@ class Lorebot:
         self.retriever = Retriever(indexes, embedder, RetrievalConfig(candidates=settings.candidates))
         self.memory = Memory(redis, settings.key_prefix, settings.memory_turns,
                              int(settings.memory_ttl_days * 86400))
-        self.answers = AnswerLog(redis, settings.key_prefix)
+        self.answers = AnswerLog(redis, settings.key_prefix, int(settings.answer_log_days * 86400))
         self.generator = Generator(settings) if settings.generative else None
         self._ingest_model: tuple[CachedEmbedder, Indexes] | None = None
         self._retired: list[CachedEmbedder] = []  # replaced by a model switch; answers may still use them
@@ -116,7 +116,9 @@ class Lorebot:
         model switch the new one (bot.retrieval.serving_model)."""
         return self._ingest_model or (self.embedder, self.indexes)
 
-    async def answer(self, q: Question, on_text: OnText | None = None) -> Answer:
+    async def answer(self, q: Question, on_text: OnText | None = None, record: bool = True) -> Answer:
+        """Answer `q`; the answer is logged (its id set) unless `record` is False (a re-answer of a
+        question already in the log, bot/insights/reanswer.py)."""
         question = " ".join(q.text.split())[:MAX_QUESTION_CHARS]
         if not question:
             return Answer(EMPTY, mode=AnswerMode.NOTICE, error=Reason.EMPTY_QUESTION)
@@ -141,7 +143,7 @@ class Lorebot:
             async with asyncio.timeout(BOOKKEEPING_S):
                 if answer.mode != AnswerMode.NOTICE:
                     await self.memory.add(q.conversation, question, answer.text)
-                answer_id = await self.answers.record(q, answer)
+                answer_id = await self.answers.record(q, answer) if record else ""
         except (RedisError, TimeoutError) as exc:  # the answer stands; the thread's memory misses it
             log.warning("answer not recorded: %s", type(exc).__name__)
             return answer

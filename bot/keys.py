@@ -105,6 +105,12 @@ def answered_thread(prefix: str, platform: str, channel: str, thread: str) -> st
     return f"{prefix}:{platform}:thread:{channel}:{thread}"
 
 
+def source_changes(prefix: str) -> str:
+    """Stream: "source S changed at T" after a sync added or changed documents (ingest/changes.py); the
+    bot processes read it in consumer groups to re-ask the questions they abstained on."""
+    return f"{prefix}:source-changes"
+
+
 # Channels
 def channel(prefix: str, scope: str) -> str:
     """Hash: one channel's settings (bot/channels.py)."""
