@@ -44,6 +44,9 @@ class AppSettings(IngestSettings):
     discord_edit_seconds: float = Field(default=1.0, ge=0.2, le=30, alias="LOREBOT_DISCORD_EDIT_SECONDS")
     discord_answer_bots: bool = Field(default=False, alias="LOREBOT_DISCORD_ANSWER_BOTS")  # answer other bots' mentions
 
+    # Follow-ups in the bot processes (adapters/chat/followups.py): how often weekly digests are looked for.
+    digest_check_seconds: float = Field(default=600.0, ge=1, alias="LOREBOT_DIGEST_CHECK_SECONDS")
+
     # Process
     port: int = Field(default=3000, ge=0, le=65535, alias="PORT")
 

@@ -8,6 +8,7 @@ DISCORD_GATEWAY_URL point discord.py elsewhere: a proxy, or the fake Discord of 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -17,7 +18,9 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.chat.followups import Followups
 from adapters.discord.commands import SlashCommands, add_commands
+from adapters.discord.followups import DiscordPoster
 from adapters.discord.feedback import FeedbackButton
 from adapters.discord.inflight import Inflight
 from adapters.discord.mentions import Mentions
@@ -53,10 +56,20 @@ class LorebotClient(discord.Client):
         self.tree = app_commands.CommandTree(self)
         add_commands(self.tree, SlashCommands(bot, self.inflight))
         self.mentions = Mentions(bot, self.inflight)
+        self.followups: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(FeedbackButton)
         await self.sync_commands()
+        # Re-answers after a sync and weekly gap digests (adapters/chat/followups.py).
+        self.followups = asyncio.create_task(
+            Followups(self.lorebot, DiscordPoster(self), self.lorebot.settings.digest_check_seconds).run())
+
+    async def close(self) -> None:
+        if self.followups is not None:
+            self.followups.cancel()
+            await asyncio.gather(self.followups, return_exceptions=True)
+        await super().close()
 
     async def sync_commands(self) -> None:
         """Per guild (instant) when guilds are configured, else globally. A failure is logged, not fatal:

@@ -1,6 +1,7 @@
 """`lorebot run slack`: the slack-bolt AsyncApp, in Socket Mode when SLACK_APP_TOKEN is set, else over
 HTTP (Events API, interactivity and slash commands at /slack/events on $PORT, checked with the
-signing secret; a health check at /healthz). Both modes use the same listeners.
+signing secret; a health check at /healthz). Both modes use the same listeners. Beside them runs the follow-ups task (re-answers after a sync,
+weekly gap digests: adapters/chat/followups.py).
 
 Every listener acks first (events are acked by bolt before the listener runs) and does its work in a
 task, so Slack's 3-second limit holds however slow the answer is.
@@ -26,7 +27,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.chat.followups import Followups
 from adapters.slack.commands import SlashCommand
+from adapters.slack.followups import SlackPoster
 from adapters.slack.handlers import Handlers
 from adapters.slack.replies import Replies
 from bot.core import Lorebot
@@ -154,6 +157,8 @@ async def serve(settings: AppSettings) -> None:
     bot = await Lorebot.open(settings)
     try:
         slack = build_app(bot)
+        followups = asyncio.create_task(
+            Followups(bot, SlackPoster(slack.replies.client), settings.digest_check_seconds).run())
         if settings.slack_app_token is not None:
             handler = socket_mode_handler(slack)
             await handler.connect_async()
@@ -165,7 +170,9 @@ async def serve(settings: AppSettings) -> None:
         try:
             await asyncio.Event().wait()
         finally:
+            followups.cancel()
             await stop()
             await slack.replies.drain(SHUTDOWN_GRACE)
+            await asyncio.gather(followups, return_exceptions=True)
     finally:
         await bot.close()

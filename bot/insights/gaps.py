@@ -76,27 +76,26 @@ async def gap_report(bot: Lorebot, period: float, scopes: list[str] | None = Non
     before = [a for a in previous if a.is_gap(floor)]
     centroids = np.asarray([g.centroid for g in themed.groups]).reshape(len(themed.groups), -1)
     earlier = assign(await embed_questions(bot, [a.text for a in before]), centroids, bot.settings.theme_distance)
-    themes = []
+    themes: list[tuple[dict[str, object], Group]] = []
     for n, (group, label) in enumerate(zip(themed.groups, themed.labels)):
         members = [gaps[i] for i in group.members]
-        themes.append({
+        themes.append(({
             "label": label or members[0].text[:60],
             "count": len(members),
             "people": len({m.user or m.id for m in members}),
             "trend": len(members) - int((earlier == n).sum()),
             "questions": group.nearest(themed.vectors, [a.text for a in gaps], REPRESENTATIVES),
+            "nearest": None,
             "channels": sorted({m.scope for m in members}),
-            "_group": group,
-        })
-    themes.sort(key=lambda t: (-t["people"], -t["count"], t["label"]))  # type: ignore[operator]
+        }, group))
+    themes.sort(key=lambda t: (-int(t[0]["people"]), -int(t[0]["count"]), str(t[0]["label"])))  # type: ignore[call-overload]
     shown = themes[:top] if top is not None else themes
-    for theme in shown:
-        group = theme.pop("_group")
-        theme["nearest"] = await nearest_page(bot, group.centroid, await sources_of(bot, theme["channels"]))  # type: ignore[arg-type]
+    for theme, group in shown:
+        theme["nearest"] = await nearest_page(bot, group.centroid, await sources_of(bot, list(theme["channels"])))  # type: ignore[call-overload]
     if titles and bot.generator is not None:
-        for theme, title in zip(shown, await model_titles(bot, [t["questions"] for t in shown])):  # type: ignore[misc]
+        written = await model_titles(bot, [list(t["questions"]) for t, _ in shown])  # type: ignore[call-overload]
+        for (theme, _), title in zip(shown, written):
             if title:
                 theme["label"] = title
     return {"since": iso(start), "questions": len(current), "unanswered": len(gaps),
-            "themes": [{k: t[k] for k in ("label", "count", "people", "trend", "questions", "nearest", "channels")}
-                       for t in shown]}
+            "themes": [theme for theme, _ in shown]}

@@ -21,7 +21,7 @@ async def model_titles(bot: Lorebot, themes: list[list[str]]) -> list[str]:
     nothing: a failing model leaves every title empty."""
     if bot.generator is None:
         return ["" for _ in themes]
-    titles = []
+    titles: list[str] = []
     for questions in themes:
         listing = "\n".join(f"- {' '.join(q.split())[:300]}" for q in questions)
         messages = [{"role": "system", "content": PROMPT}, {"role": "user", "content": listing}]
