@@ -16,6 +16,7 @@ from bot.access import LOCAL_CHANNEL
 from adapters.cli.sources import app as sources_app
 from bot.store.connection import RedisUnavailable
 from adapters.cli.eval import eval_command
+from adapters.cli.insights import gaps_command, topics_command
 from bot.store.redis_server import EmbeddedRedisError, stop_embedded_redis
 from bot.settings import SettingsError
 from adapters.settings import AppSettings, load_settings
@@ -26,6 +27,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Lorebot: ans
 redis_app = typer.Typer(no_args_is_help=True, help="The embedded Redis server.")
 app.add_typer(redis_app, name="redis")
 app.command("eval")(eval_command)
+app.command("gaps")(gaps_command)
+app.command("topics")(topics_command)
 app.add_typer(sources_app, name="sources")
 out = Console()
 err = Console(stderr=True)
