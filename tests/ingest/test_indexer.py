@@ -9,6 +9,7 @@ from pathlib import Path
 
 from redisvl.query import FilterQuery
 from redisvl.query.filter import Tag
+
 from ingest.context import indexer_for
 
 

@@ -20,7 +20,7 @@ def test_xlsx_one_section_per_sheet_rows_under_headers():
 
 
 def test_csv_with_sniffed_delimiter_and_quoted_fields():
-    data = 'name;role;notes\nAda;lead;"writes\nthe specs"\nGrace;;on call\n'.encode()
+    data = b'name;role;notes\nAda;lead;"writes\nthe specs"\nGrace;;on call\n'
     [doc] = read_csv("people.csv", data)
     assert doc.text == "name: Ada; role: lead; notes: writes the specs\nname: Grace; notes: on call"
 
