@@ -15,7 +15,9 @@ import openpyxl
 from ingest.documents import Document, ReaderError
 from ingest.readers.html_text import rows_to_text
 from ingest.readers.sniff import check_ooxml
-from ingest.readers.text import decode_text, folder_path, title_from_name
+from ingest.export import MAX_FILE_BYTES
+from ingest.readers.encoding import decode_text
+from ingest.readers.text import folder_path, title_from_name
 
 
 def read_xlsx(path: str, data: bytes) -> list[Document]:
@@ -44,14 +46,19 @@ def read_xlsx(path: str, data: bytes) -> list[Document]:
 
 
 def read_csv(path: str, data: bytes) -> list[Document]:
-    text = decode_text(path, data)
+    """Rows of a delimited text file (any encoding; the delimiter sniffed, "," when unclear) under
+    its first row. Raises ReaderError for binary content or a malformed file."""
+    text = decode_text(data)
     if path.lower().endswith(".tsv"):
         dialect: type[csv.Dialect] | csv.Dialect = csv.excel_tab
     else:
         try:
-            dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+            dialect = csv.Sniffer().sniff(_sniff_sample(text), delimiters=",;\t|")
         except csv.Error:
             dialect = csv.excel
+    # A cell may be as long as the file (a pasted log): Python's default limit (128 KiB) would
+    # fail the whole file. The export already caps a file at MAX_FILE_BYTES.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     try:
         rows = [[" ".join(v.split()) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
@@ -59,6 +66,11 @@ def read_csv(path: str, data: bytes) -> list[Document]:
     return [
         Document(doc_id=path, title=title_from_name(path), text=table_text(rows), path=folder_path(path), kind="csv")
     ]
+
+
+def _sniff_sample(text: str) -> str:
+    """The first lines, each cut short: one huge cell must not be all the sniffer sees."""
+    return "\n".join(line[:1024] for line in text[:65536].splitlines()[:50])
 
 
 def table_text(rows: list[list[str]]) -> str:

@@ -1,23 +1,16 @@
-"""Readers for plain files: Markdown, text and HTML pages."""
+"""Readers for plain files: Markdown, text and HTML pages, in whatever encoding they were saved
+(ingest.readers.encoding)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
 
-from ingest.documents import Document, ReaderError
+from ingest.documents import Document
+from ingest.readers.encoding import decode_text, html_markup
 from ingest.readers.html_text import html_to_markdown, parse_html
 
 _FRONT_TITLE = re.compile(r"^title:\s*(.+)$", re.MULTILINE)
-
-
-def decode_text(path: str, data: bytes) -> str:
-    if b"\x00" in data[:8192]:
-        raise ReaderError("binary content, not text (the extension does not match the file)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReaderError(f"not UTF-8 text (invalid byte at offset {exc.start})") from None
 
 
 def folder_path(path: str) -> str:
@@ -31,7 +24,7 @@ def title_from_name(path: str) -> str:
 
 
 def read_markdown(path: str, data: bytes) -> list[Document]:
-    text = decode_text(path, data)
+    text = decode_text(data)
     title = ""
     if text.startswith("---\n"):
         end = text.find("\n---", 4)
@@ -46,14 +39,12 @@ def read_markdown(path: str, data: bytes) -> list[Document]:
 
 
 def read_text(path: str, data: bytes) -> list[Document]:
-    text = decode_text(path, data)
+    text = decode_text(data)
     return [Document(doc_id=path, title=title_from_name(path), text=text, path=folder_path(path), kind="text")]
 
 
 def read_html(path: str, data: bytes) -> list[Document]:
-    if b"\x00" in data[:8192]:
-        raise ReaderError("binary content, not HTML (the extension does not match the file)")
-    soup = parse_html(data)
+    soup = parse_html(html_markup(data))
     title_tag = soup.find("title")
     h1 = soup.find("h1")
     title = (title_tag.get_text(" ", strip=True) if title_tag else "") or (h1.get_text(" ", strip=True) if h1 else "")
