@@ -22,7 +22,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from ingest.documents import Document
 from ingest.readers.html_text import escape_markup, rows_to_text
 from ingest.readers.sniff import check_ooxml
-from ingest.readers.text import folder_path, title_from_name
+from ingest.readers.text import file_path, title_from_name
 
 _HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
@@ -92,7 +92,7 @@ def _document(path: str, props: _CoreProperties, first_heading: str, text: str, 
         doc_id=path,
         title=(props.title or "").strip() or first_heading or title_from_name(path),
         text=text,
-        path=folder_path(path),
+        path=file_path(path),
         modified=_iso(props.modified),
         author=(props.author or "").strip(),
         kind=kind,

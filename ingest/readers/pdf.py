@@ -16,7 +16,7 @@ from pypdf.errors import DependencyError, PdfReadError
 from ingest.documents import Document, ReaderError
 from ingest.readers.html_text import escape_markup
 from ingest.readers.sniff import require
-from ingest.readers.text import folder_path, title_from_name
+from ingest.readers.text import file_path, title_from_name
 
 # pypdf logs every recoverable oddity of a damaged file; the sync report already says what failed.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -46,7 +46,7 @@ def read_pdf(path: str, data: bytes) -> list[Document]:
             doc_id=path,
             title=title or title_from_name(path),
             text="\n\n".join(sections),
-            path=folder_path(path),
+            path=file_path(path),
             modified=modified,
             author=author,
             kind="pdf",

@@ -13,9 +13,10 @@ from ingest.readers.html_text import html_to_markdown, parse_html
 _FRONT_TITLE = re.compile(r"^title:\s*(.+)$", re.MULTILINE)
 
 
-def folder_path(path: str) -> str:
-    parent = PurePosixPath(path).parent
-    return "" if str(parent) == "." else " / ".join(parent.parts)
+def file_path(path: str) -> str:
+    """Document.path of a file: its folders and its own name, "Shared / Notes / meeting.md", so a
+    citation leads to the file even when the document's title is a heading inside it."""
+    return " / ".join(PurePosixPath(path).parts)
 
 
 def title_from_name(path: str) -> str:
@@ -35,12 +36,12 @@ def read_markdown(path: str, data: bytes) -> list[Document]:
     if not title:
         m = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
         title = m.group(1).strip() if m else title_from_name(path)
-    return [Document(doc_id=path, title=title, text=text, path=folder_path(path), kind="markdown")]
+    return [Document(doc_id=path, title=title, text=text, path=file_path(path), kind="markdown")]
 
 
 def read_text(path: str, data: bytes) -> list[Document]:
     text = decode_text(data)
-    return [Document(doc_id=path, title=title_from_name(path), text=text, path=folder_path(path), kind="text")]
+    return [Document(doc_id=path, title=title_from_name(path), text=text, path=file_path(path), kind="text")]
 
 
 def read_html(path: str, data: bytes) -> list[Document]:
@@ -56,7 +57,7 @@ def read_html(path: str, data: bytes) -> list[Document]:
             doc_id=path,
             title=title or title_from_name(path),
             text=html_to_markdown(body),
-            path=folder_path(path),
+            path=file_path(path),
             kind="html",
         )
     ]

@@ -9,7 +9,7 @@ from tests.ingest.export_builders import encrypt_pdf, make_pdf
 
 def test_text_per_page_with_page_headings():
     [doc] = read_pdf("Manuals/guide.pdf", make_pdf(["Install the agent\nthen restart", "# of nodes: 3"], "Guide"))
-    assert (doc.title, doc.path, doc.kind) == ("Guide", "Manuals", "pdf")
+    assert (doc.title, doc.path, doc.kind) == ("Guide", "Manuals / guide.pdf", "pdf")
     assert doc.text == "## Page 1\n\nInstall the agent\nthen restart\n\n## Page 2\n\n\\# of nodes: 3"
 
 
