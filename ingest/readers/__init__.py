@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 from ingest.documents import Document, Failure, ReaderError
 from ingest.export import Export, ExportError
-from ingest.readers import gdocs_html, office, pdf, sheets, text
+from ingest.readers import docx_reader, gdocs_html, office, pdf, sheets, text
 
 # A reader returns the file's documents, and a Failure for each part it skipped while reading the rest
 # (a hidden sheet, a scanned page): reported, never dropped silently.
@@ -28,7 +28,7 @@ FILE_READERS: dict[str, FileReader] = {
     ".txt": text.read_text,
     ".html": gdocs_html.read_html,  # Google Docs exports recognised, other HTML read as is
     ".htm": gdocs_html.read_html,
-    ".docx": office.read_docx,
+    ".docx": docx_reader.read_docx,
     ".pptx": office.read_pptx,
     ".xlsx": sheets.read_xlsx,
     ".csv": sheets.read_csv,

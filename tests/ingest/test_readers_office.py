@@ -3,7 +3,8 @@
 import pytest
 
 from ingest.documents import ReaderError
-from ingest.readers.office import read_docx, read_pptx
+from ingest.readers.docx_reader import read_docx
+from ingest.readers.office import read_pptx
 from tests.ingest.export_builders import make_docx, make_pptx
 
 
