@@ -8,6 +8,7 @@ or not), tables one line per row under their first row, and the speaker notes.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -15,15 +16,22 @@ from typing import Protocol
 
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.shapes.picture import Picture
 
 from ingest.documents import Document
 from ingest.readers.html_text import escape_markup, rows_to_text
 from ingest.readers.sniff import check_ooxml
 from ingest.readers.text import file_path, title_from_name
 
+log = logging.getLogger(__name__)
+# Shapes that hold no text of their own: nothing to report when they are passed over.
+_NO_TEXT = {MSO_SHAPE_TYPE.PICTURE, MSO_SHAPE_TYPE.LINE, MSO_SHAPE_TYPE.MEDIA, MSO_SHAPE_TYPE.LINKED_PICTURE}
+
 
 def read_pptx(path: str, data: bytes) -> list[Document]:
+    """One document, a `## Slide N` section per slide. Raises ReaderError when not a pptx."""
     check_ooxml(data, "pptx")
+    unhandled: set[str] = set()
     deck = Presentation(io.BytesIO(data))
     sections: list[str] = []
     first_title = ""
@@ -39,15 +47,38 @@ def read_pptx(path: str, data: bytes) -> list[Document]:
                 lines = [one_line(p.text) for p in shape.text_frame.paragraphs]
                 parts.append(escape_markup("\n".join(line for line in lines if line)))
             elif shape.has_table:
-                rows = [[one_line(c.text) for c in row.cells] for row in shape.table.rows]
+                rows = _table_rows(shape.table)
                 parts.append(rows_to_text(rows[1:], rows[0]) if len(rows) > 1 else rows_to_text(rows))
+            elif shape.shape_type not in _NO_TEXT and not isinstance(shape, Picture):
+                unhandled.add(_shape_kind(shape))
         if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
             notes = slide.notes_slide.notes_text_frame.text.strip()
             if notes:
                 parts.append(escape_markup(f"Notes: {notes}"))
         if len(parts) > 1 or title:
             sections.append(join_blocks(parts))
+    if unhandled:
+        log.debug("%s: shapes not read: %s", path, ", ".join(sorted(unhandled)))
     return [document_of(path, deck.core_properties, first_title, join_blocks(sections), "pptx")]
+
+
+def _table_rows(table) -> list[list[str]]:  # noqa: ANN001 - a python-pptx Table
+    """Cell texts; a cell merged down carries its text into every row it spans, a cell merged
+    across keeps it once."""
+    rows = [[one_line(c.text) if not c.is_spanned else "" for c in row.cells] for row in table.rows]
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            if cell.is_merge_origin:
+                for below in range(r + 1, min(r + cell.span_height, len(rows))):
+                    rows[below][c] = rows[r][c]
+    return [row for row in rows if any(row)]
+
+
+def _shape_kind(shape) -> str:  # noqa: ANN001
+    if getattr(shape, "has_chart", False) and shape.has_chart:
+        return "chart"
+    uri = shape._element.xpath("string(.//a:graphicData/@uri)") if shape.shape_type is not None else ""
+    return "SmartArt" if uri.endswith("/diagram") else str(shape.shape_type or type(shape).__name__)
 
 
 class _CoreProperties(Protocol):  # python-docx's and python-pptx's alike

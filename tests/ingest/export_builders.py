@@ -125,13 +125,15 @@ def make_pptx() -> bytes:
     return out.getvalue()
 
 
-def make_pdf(pages: list[str], title: str = "") -> bytes:
-    """A small valid PDF (Helvetica text, one content stream per page, real xref table)."""
+def make_pdf(pages: list[str], title: str = "", font_encoding: str = "") -> bytes:
+    """A small valid PDF (Helvetica text, one content stream per page, real xref table);
+    `font_encoding` is the font's /Encoding entry (e.g. a /Differences array naming other glyphs)."""
     n = len(pages)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         ("<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join(f"{4 + 2 * i} 0 R" for i in range(n)), n)).encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica{' /Encoding ' + font_encoding if font_encoding else ''} >>"
+        .encode(),
     ]
     for i, text in enumerate(pages):
         shown = " ".join(f"({_pdf_escape(line)}) Tj T*" for line in text.split("\n"))
