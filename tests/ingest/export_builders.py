@@ -132,8 +132,8 @@ def make_pdf(pages: list[str], title: str = "", font_encoding: str = "") -> byte
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         ("<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join(f"{4 + 2 * i} 0 R" for i in range(n)), n)).encode(),
-        f"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica{' /Encoding ' + font_encoding if font_encoding else ''} >>"
-        .encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica%s >>" % (b" /Encoding " + font_encoding.encode()
+                                                                       if font_encoding else b""),
     ]
     for i, text in enumerate(pages):
         shown = " ".join(f"({_pdf_escape(line)}) Tj T*" for line in text.split("\n"))

@@ -17,7 +17,8 @@ from tests.ingest.export_builders import make_docx, make_pptx
 
 def test_docx_headings_lists_table_and_properties():
     [doc] = read_docx("Drive/Team/Onboarding.docx", make_docx(title="Onboarding", author="Ada Lovelace"))
-    assert (doc.title, doc.author, doc.path, doc.kind) == ("Onboarding", "Ada Lovelace", "Drive / Team / Onboarding.docx", "docx")
+    assert (doc.title, doc.author, doc.path, doc.kind) == (
+        "Onboarding", "Ada Lovelace", "Drive / Team / Onboarding.docx", "docx")
     assert doc.modified[:4].isdigit()
     assert doc.text.split("\n\n") == [
         "# Onboarding guide",
