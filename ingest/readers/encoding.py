@@ -44,6 +44,7 @@ _CYRILLIC = ("cp1251", "cp866", "koi8_r", "koi8_u", "iso8859_5", "mac_cyrillic",
 _SAMPLE = 64 * 1024
 _DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=|<\?xml[^>]+encoding\s*=", re.IGNORECASE)
 _GOOD_ENOUGH = 0.9  # plausibility our own best reading needs when charset-normalizer found none
+_FIRST_NON_ASCII = re.compile(rb"[\x80-\xff]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SYMBOLS = set("€£¥¢©®™°±µ·§¶«»¿¡–—‘’‚“”„•…×÷½¼¾²³¹ºª\u00a0")
@@ -82,13 +83,16 @@ def guess_encoding(samples: list[bytes], preference: tuple[str, ...]) -> str | N
 def rank_encodings(samples: list[bytes], preference: tuple[str, ...]) -> list[str]:
     """Encodings that read the samples, most plausible first; empty when none reads them well.
     Samples are judged together (two short zip entry names agree on one code page); only the first
-    64 KiB are judged, and `preference` breaks ties (earlier is more common)."""
+    64 KiB from the first non-ASCII byte are judged, and `preference` breaks ties (earlier is more common)."""
     joined = b"\n".join(samples)
-    sample = joined[:_SAMPLE]
+    # Judge from where the non-ASCII text starts: a long English preamble tells no encoding apart.
+    first = _FIRST_NON_ASCII.search(joined)
+    start = max(0, first.start() - 1024) if first else 0  # bytes before `first` are ASCII: a clean cut
+    sample = joined[start: start + _SAMPLE]
     detected = [m.encoding for m in from_bytes(sample)]
     ranked: list[tuple[float, int, str]] = []
     for rank, encoding in enumerate(dict.fromkeys([*preference, *detected])):
-        text = _decode_sample(sample, encoding, cut=len(joined) > _SAMPLE)
+        text = _decode_sample(sample, encoding, cut=len(joined) > start + _SAMPLE)
         if text is not None:
             ranked.append((-_plausibility(text, encoding), rank, encoding))
     ranked.sort()

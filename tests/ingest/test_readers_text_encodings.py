@@ -60,3 +60,8 @@ def test_html_declaring_its_charset_is_read_in_it():
 def test_binary_file_with_a_text_extension_still_fails(data):
     with pytest.raises(ReaderError, match="binary content, not text"):
         read_text("photo.txt", data)
+
+
+def test_encoding_is_judged_where_the_non_ascii_text_is():
+    text = "Meeting notes\n" + "Agenda item, nothing to report.\n" * 5000 + "差旅报销必须在十个工作日内提交。\n"
+    assert decode_text(text.encode("gbk")) == text
