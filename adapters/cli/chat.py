@@ -32,7 +32,7 @@ def render_answer(console: Console, answer: Answer) -> None:
     if answer.citations:
         console.print()
         for c in answer.citations:
-            where = " / ".join(p for p in (c.path, c.title) if p)
+            where = f"{c.title} [dim]({c.path})[/dim]" if c.path else c.title  # a file's path ends with its name
             heading = f" › {c.heading}" if c.heading else ""
             link = f"  {c.url}" if c.url else ""
             console.print(f"[bold][{c.n}][/bold] {where}{heading}  [dim]({c.source})[/dim]{link}")
