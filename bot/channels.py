@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from redis.asyncio import Redis
+from redis.typing import EncodableT, FieldT
 
 from bot import keys
 
@@ -107,7 +108,7 @@ def _check(config: ChannelConfig) -> None:
         raise ValueError(f"a digest needs a target PLATFORM:ID, not {config.digest_to!r}")
 
 
-def _fields(config: ChannelConfig) -> dict[str, str]:
+def _fields(config: ChannelConfig) -> dict[FieldT, EncodableT]:
     return {"mode": config.mode.value, "wait_seconds": repr(float(config.wait_seconds)),
             "threshold": "" if config.threshold is None else repr(float(config.threshold)),
             "escalate": config.escalate, "digest": Digest(config.digest).value, "digest_to": config.digest_to,
