@@ -39,12 +39,15 @@ def scopes_of(channels: list[str] | None) -> list[str] | None:
 
 
 def gaps_command(
-    channel: Annotated[list[str] | None, typer.Option(metavar="PLATFORM:ID", help="Only this channel; repeatable.")] = None,
+    channel: Annotated[list[str] | None, typer.Option(
+        metavar="PLATFORM:ID", help="Only this channel; repeatable.")] = None,
     since: Annotated[str, typer.Option(help="The period, back from now: 30d, 12h, 2w.")] = "30d",
     top: Annotated[int, typer.Option(min=1, help="Show at most this many themes.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    html: Annotated[Path | None, typer.Option(metavar="FILE", help="Also write the report as an HTML page.")] = None,
-    forget_user: Annotated[str | None, typer.Option(metavar="USER", help="Erase this person's questions, then stop.")] = None,
+    html: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Also write the report as an HTML page.")] = None,
+    forget_user: Annotated[str | None, typer.Option(
+        metavar="USER", help="Erase this person's questions, then stop.")] = None,
 ) -> None:
     """The questions the documents did not answer, grouped into themes (the documentation backlog)."""
     from adapters.cli.app import open_bot, out, run, settings
@@ -85,10 +88,12 @@ def gaps_command(
 
 
 def topics_command(
-    channel: Annotated[list[str] | None, typer.Option(metavar="PLATFORM:ID", help="Only this channel; repeatable.")] = None,
+    channel: Annotated[list[str] | None, typer.Option(
+        metavar="PLATFORM:ID", help="Only this channel; repeatable.")] = None,
     since: Annotated[str, typer.Option(help="The period, back from now: 30d, 12h, 2w.")] = "30d",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    html: Annotated[Path | None, typer.Option(metavar="FILE", help="Also write the report, with a chart, as HTML.")] = None,
+    html: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Also write the report, with a chart, as HTML.")] = None,
 ) -> None:
     """Every question in themes, with weekly counts; the themes growing fastest are flagged."""
     from adapters.cli.app import open_bot, out, run, settings

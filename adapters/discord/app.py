@@ -20,8 +20,8 @@ from discord.http import Route
 
 from adapters.chat.followups import Followups
 from adapters.discord.commands import SlashCommands, add_commands
-from adapters.discord.followups import DiscordPoster
 from adapters.discord.feedback import FeedbackButton
+from adapters.discord.followups import DiscordPoster
 from adapters.discord.inflight import Inflight
 from adapters.discord.mentions import Mentions
 from adapters.settings import AppSettings

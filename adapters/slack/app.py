@@ -1,7 +1,7 @@
 """`lorebot run slack`: the slack-bolt AsyncApp, in Socket Mode when SLACK_APP_TOKEN is set, else over
 HTTP (Events API, interactivity and slash commands at /slack/events on $PORT, checked with the
-signing secret; a health check at /healthz). Both modes use the same listeners. Beside them runs the follow-ups task (re-answers after a sync,
-weekly gap digests: adapters/chat/followups.py).
+signing secret; a health check at /healthz). Both modes use the same listeners. Beside them runs
+the follow-ups task (re-answers after a sync, weekly gap digests: adapters/chat/followups.py).
 
 Every listener acks first (events are acked by bolt before the listener runs) and does its work in a
 task, so Slack's 3-second limit holds however slow the answer is.

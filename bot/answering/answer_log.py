@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -152,7 +153,7 @@ class AnswerLog:
         """Erase every logged answer to `user`'s questions, its place in the time index, and the feedback
         stream's entries about those answers or by that user. Returns how many answers were erased."""
         index = keys.answers_by_time(self.prefix)
-        ids = [_s(m) for m in await self.redis.zrange(index, 0, -1)]
+        ids = [_s(m) for m in await self.redis.zrange(index, 0, -1)]  # type: ignore[arg-type]
         mine: set[str] = set()
         for start in range(0, len(ids), batch):
             part = ids[start:start + batch]
@@ -174,14 +175,22 @@ class AnswerLog:
     async def _forget_feedback(self, user: str, answer_ids: set[str], batch: int = 1000) -> None:
         last = "-"
         while True:
-            entries = await self.redis.xrange(self.feedback_stream, min=last, max="+", count=batch)
+            entries: list[Any] = list(await self.redis.xrange(self.feedback_stream, min=last, max="+", count=batch)
+                                      or [])
             if last != "-":
                 entries = entries[1:]  # XRANGE includes the entry it starts from
             if not entries:
                 return
-            doomed = [eid for eid, fields in entries
-                      if _s(fields.get(b"user", fields.get("user", ""))) == user
-                      or _s(fields.get(b"answer_id", fields.get("answer_id", ""))) in answer_ids]
+            doomed = [_s(eid) for eid, fields in entries
+                      if _field(fields, "user") == user or _field(fields, "answer_id") in answer_ids]
             if doomed:
                 await self.redis.xdel(self.feedback_stream, *doomed)
             last = _s(entries[-1][0])
+
+
+def _field(fields: dict[Any, Any] | None, name: str) -> str:
+    """A stream entry's field, whether the client decodes replies or not."""
+    if not fields:
+        return ""
+    value = fields.get(name.encode(), fields.get(name))
+    return "" if value is None else _s(value)

@@ -3,7 +3,8 @@
 Words come from the search tokeniser (bot.retrieval.query_text: lower-case word tokens without
 stopwords), compared by their Snowball stem and shown in their most frequent written form. Scripts
 written without spaces (Chinese, Japanese, Korean) have no word tokens to speak of: their runs are cut
-into overlapping character pairs (pairs with hiragana, which in Japanese mostly spell grammar, are left out), and adjacent winning pairs are joined back into one term.
+into overlapping character pairs (pairs with hiragana, which in Japanese mostly spell grammar, are
+left out), and adjacent winning pairs are joined back into one term.
 
 Weight of term t in class c (Grootendorst 2022, "BERTopic", eq. 1): W(t, c) = tf(t, c) * log(1 + A / f(t)),
 where tf(t, c) is the number of the class's questions containing t, f(t) the number of all questions

@@ -41,7 +41,8 @@ async def opted_in(bot: Lorebot, platform: str) -> list[str]:
     return [scope for scope, config in configured.items() if config.reanswer and scope.startswith(f"{platform}:")]
 
 
-async def reanswers(bot: Lorebot, platform: str, changed: set[str], now: float | None = None) -> AsyncIterator[Reanswer]:
+async def reanswers(bot: Lorebot, platform: str, changed: set[str],
+                    now: float | None = None) -> AsyncIterator[Reanswer]:
     """Re-ask `platform`'s recent abstentions in opted-in channels that see a source of `changed`, and
     yield each one now answered with a citation of a changed source, claimed for this process.
     Raises redis.exceptions.RedisError when Redis fails."""
