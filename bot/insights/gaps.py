@@ -74,7 +74,7 @@ async def gap_report(bot: Lorebot, period: float, scopes: list[str] | None = Non
     gaps = [a for a in current if a.is_gap(floor)]
     themed = await themes_of(bot, gaps, [a for a in current if not a.is_gap(floor)])
     before = [a for a in previous if a.is_gap(floor)]
-    centroids = np.asarray([g.centroid for g in themed.groups]).reshape(len(themed.groups), -1)
+    centroids = np.stack([g.centroid for g in themed.groups]) if themed.groups else np.zeros((0, 1), np.float32)
     earlier = assign(await embed_questions(bot, [a.text for a in before]), centroids, bot.settings.theme_distance)
     themes: list[tuple[dict[str, object], Group]] = []
     for n, (group, label) in enumerate(zip(themed.groups, themed.labels)):
