@@ -21,12 +21,12 @@ import discord
 from redis.exceptions import RedisError
 
 from adapters.chat.texts import FAILED, MESSAGE_CLAIM_SECONDS, with_link_hint
-from bot.store.claims import claim_once
 from adapters.discord.commands import LINK_HINT
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply, Send
 from adapters.discord.questions import mentions_me, message_question
 from bot.core import Lorebot
+from bot.store.claims import claim_once
 from bot.types import Answer, AnswerMode, Reason
 
 log = logging.getLogger(__name__)

@@ -26,6 +26,12 @@ from ingest.source_checks import Platform
 SAID = {None, "bot_message", "file_share", "thread_broadcast", "me_message"}
 
 
+def is_edit(event: dict[str, Any]) -> bool:
+    """An edited message (Slack's `edited` names who edited it and when; blank in a fresh one)."""
+    edited = event.get("edited")
+    return isinstance(edited, dict) and bool(edited.get("ts") or edited.get("user"))
+
+
 def is_own(event: dict[str, Any], bot_user: str, bot_id: str, app_id: str) -> bool:
     """A message Lorebot itself posted, in any of the forms Slack reports it: its bot user, its bot
     id, or its app (the message's app_id or bot profile)."""
@@ -70,7 +76,7 @@ def read_message(event: dict[str, Any], bot_user: str, bot_id: str, team: str = 
     a deletion, a join, the bot's own message). `team` is the workspace the event came to, for
     events that name none; `app_id` is Lorebot's app (the envelope's api_app_id)."""
     subtype = event.get("subtype") or None
-    if subtype not in SAID or event.get("hidden") or event.get("edited"):
+    if subtype not in SAID or event.get("hidden") or is_edit(event):
         return None
     user = event.get("user") or ""
     sender_bot = event.get("bot_id") or ""

@@ -24,7 +24,7 @@ from bot.types import Citation
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
 _SPECIAL = re.compile(r"<([!@#])")
-_BROADCAST = re.compile(r"@(?=(?:here|channel|everyone)\b)", re.I)
+_BROADCAST = re.compile(r"@(?=(?:here|channel|everyone)\b)", re.IGNORECASE)
 _QUOTE_LEAD = re.compile(r"^([ \t]*(?:>[ \t]?)*)(.*)$")
 _LINKED = ("http://", "https://", "mailto:")
 # Underscore emphasis touching a path or a file name (src/__tests__/x, __init__.py) is literal text.

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock, Block, ButtonElement, ContextBlock, MarkdownTextObject, PlainTextObject, SectionBlock,
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
 )
 
 from adapters.slack.mrkdwn import escape, link_url, split, to_mrkdwn, truncate

@@ -7,8 +7,21 @@ import pytest
 
 from bot import keys
 from tests.adapters.slack.harness import (
-    APP_ID, CHANNEL, USER, answered, bot_message, channel_join, edit_of, file_share, finished, mention, message,
-    message_deleted, new_ts, replies_begun, thread_broadcast, until,
+    APP_ID,
+    CHANNEL,
+    answered,
+    bot_message,
+    channel_join,
+    edit_of,
+    file_share,
+    finished,
+    mention,
+    message,
+    message_deleted,
+    new_ts,
+    replies_begun,
+    thread_broadcast,
+    until,
 )
 from tests.fakes.slack_api import BOT_ID, BOT_USER
 

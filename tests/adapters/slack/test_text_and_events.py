@@ -8,7 +8,15 @@ import re
 import pytest
 
 from adapters.slack.events import read_message, wants_answer
-from adapters.slack.mrkdwn import cite_in_order, cut_for_stream, defused, plain_text, settled, split, to_mrkdwn
+from adapters.slack.mrkdwn import (
+    cite_in_order,
+    cut_for_stream,
+    defused,
+    plain_text,
+    settled,
+    split,
+    to_mrkdwn,
+)
 from adapters.slack.render import source_line
 from bot.answering.citations import cite as cite_passages
 from bot.types import Citation, Passage
