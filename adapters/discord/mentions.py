@@ -66,7 +66,8 @@ class Mentions:
             return
         with self.inflight.track():
             try:
-                if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"discord:message:{message.id}", MESSAGE_CLAIM_SECONDS):
+                if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"discord:message:{message.id}",
+                                        MESSAGE_CLAIM_SECONDS):
                     return
             except RedisError as exc:  # answer anyway: the core says what needs Redis
                 log.warning("redis unavailable to claim a message: %s", type(exc).__name__)
