@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli.app import app
+from bot.types import Question
 from ingest.context import indexer_for
 from ingest.sources import Registry
 from tests.bot.insights.traffic import UNCOVERED, abstained
-from bot.types import Question
 from tests.conftest import SAMPLES
 
 THEME_KEYS = {"label", "count", "people", "trend", "questions", "nearest", "channels"}

@@ -8,9 +8,9 @@ import time
 from bot.insights.gaps import gap_report
 from bot.types import Question
 from ingest.context import indexer_for
+from ingest.sources import Registry
 from tests.bot.insights.traffic import COVERED, ONE_OFF, UNCOVERED, abstained, backdate, record_traffic
 from tests.conftest import SAMPLES
-from ingest.sources import Registry
 
 SCOPE = "slack:C0000001"
 

@@ -33,7 +33,7 @@ def abstained() -> Answer:
 async def record_traffic(bot: Lorebot, scope: str = "slack:C0000001") -> None:
     platform, _, channel = scope.partition(":")
     person = 0
-    for topic, paraphrases in UNCOVERED.items():
+    for paraphrases in UNCOVERED.values():
         for text in paraphrases:
             person += 1
             await bot.answers.record(Question(platform, channel, text, user=f"U{person:04d}", thread=f"{person}.1"),
