@@ -16,7 +16,7 @@ from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
 
 EXACT_UP_TO = 3000
 MICRO_SIZE = 8
-MAX_MICRO = 3000
+MAX_MICRO = 2000
 SEED = 0
 
 
@@ -42,7 +42,9 @@ def cluster(vectors: np.ndarray, distance: float) -> np.ndarray:
         raw = _agglomerate(vectors, distance)
     else:
         k = min(MAX_MICRO, max(EXACT_UP_TO // 2, n // MICRO_SIZE))
-        micro = MiniBatchKMeans(n_clusters=k, random_state=SEED, n_init=1, batch_size=4096).fit(vectors)
+        # Random initial centres: k-means++ over thousands of centres takes minutes (450 s for 1,550 of
+        # them on 12,400 questions) and buys nothing when the groups are merged again afterwards.
+        micro = MiniBatchKMeans(n_clusters=k, random_state=SEED, n_init=1, batch_size=4096, init="random").fit(vectors)
         raw = _agglomerate(normalised(micro.cluster_centers_), distance)[micro.labels_]
     order: dict[int, int] = {}
     return np.asarray([order.setdefault(int(c), len(order)) for c in raw], dtype=np.int64)
