@@ -1,6 +1,7 @@
 """Slack event listeners: @mentions, DMs and thread follow-ups answered in their thread, exactly once
 (retried deliveries and the app_mention + message pair of one message share a claim in Redis), and
-the feedback buttons stored with what they judged."""
+the feedback buttons stored with what they judged. Support channels (adapters.slack.support): auto
+mode, hand-offs, thread context and shared channels hook in here."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from adapters.slack.events import Incoming, read_message, wants_answer
 from adapters.slack.render import HELPFUL, NOT_HELPFUL, notice_message, render_answer
 from adapters.slack.replies import Replies
 from adapters.slack.streaming import Recipient
+from adapters.slack.support import Support
 from adapters.chat.commands import run_command
 from bot.core import REDIS_DOWN
 
@@ -36,8 +38,10 @@ class Handlers:
         self.replies = replies
         self.bot = replies.bot
         self.settings = replies.bot.settings
+        self.support = Support(replies)
 
     def register(self, app: AsyncApp) -> None:
+        self.support.register(app)
         app.event("app_mention")(self.on_message)
         app.event("message")(self.on_message)
         app.event(re.compile(".*"))(self.on_other_event)  # acked too, so Slack never retries them
@@ -54,10 +58,12 @@ class Handlers:
     async def on_message(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
         msg = read_message(event, context.bot_user_id or "", context.bot_id or "", context.team_id or "")
         if msg is not None:
-            self.replies.spawn(self.handle(msg))
+            self.replies.spawn(self.handle(msg, context.bot_user_id or ""))
 
-    async def handle(self, msg: Incoming) -> None:
+    async def handle(self, msg: Incoming, bot_user: str = "") -> None:
         try:
+            if await self.support.seen(msg):  # auto mode took it
+                return
             if not await wants_answer(msg, self.settings.slack_answer_bots, self.settings.slack_thread_followups,
                                       partial(self.in_answered_thread, msg)):
                 return
@@ -74,14 +80,19 @@ class Handlers:
             return
         # Streams are for people: Slack addresses one to a user of a workspace.
         recipient = Recipient(msg.team, msg.user) if msg.team and msg.user and not msg.from_bot else None
-        answer = await self.replies.answer(lambda on_text: self.bot.answer(msg.question(), on_text),
+        question = await self.support.question(msg, bot_user, partial(self.in_answered_thread, msg))
+        answer = await self.replies.answer(lambda on_text: self.bot.answer(question, on_text),
                                            msg.channel, msg.reply_thread, recipient=recipient)
         if answer is not None and answer.error != "redis_unavailable":
             await self._remember_thread(msg)
+            await self.support.answered(msg, answer)
 
     async def in_answered_thread(self, msg: Incoming) -> bool:
-        key = self.thread_key(msg.channel, msg.reply_thread)
-        return bool(msg.thread_ts) and bool(await self.bot.redis.exists(key))
+        """Lorebot answered in the message's thread: for anyone there, or (auto mode) for its asker."""
+        if not msg.thread_ts:
+            return False
+        found = await self.bot.redis.get(self.thread_key(msg.channel, msg.reply_thread))
+        return found is not None and (found.decode() if isinstance(found, bytes) else found) in ("1", msg.user)
 
     async def _remember_thread(self, msg: Incoming) -> None:
         """Mark the thread as one the bot answers in, for follow-ups without a mention."""

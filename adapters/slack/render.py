@@ -17,6 +17,7 @@ FALLBACK_CHARS = 300
 PROGRESS_SECTIONS = 12
 HELPFUL = "lorebot_feedback_helpful"
 NOT_HELPFUL = "lorebot_feedback_not_helpful"
+ASK_PERSON = "lorebot_ask_person"  # adapters.slack.handoff handles it
 LOADING = "Looking through the docs…"
 
 Block = dict[str, Any]
@@ -55,7 +56,8 @@ def feedback_block(answer_id: str) -> Block:
                 "text": {"type": "plain_text", "text": label, "emoji": True}}
 
     return {"type": "actions", "block_id": "lorebot_feedback",
-            "elements": [button(HELPFUL, "👍 Helpful"), button(NOT_HELPFUL, "👎 Not helpful")]}
+            "elements": [button(HELPFUL, "👍 Helpful"), button(NOT_HELPFUL, "👎 Not helpful"),
+                         button(ASK_PERSON, "🙋 Ask a person")]}
 
 
 def source_line(c: Citation) -> str:
