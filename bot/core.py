@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 OnText = Callable[[str], Awaitable[None]]
 MAX_QUESTION_CHARS = 4000
 MAX_CONTEXT_CHARS = 4000  # of a conversation's earlier messages (Question.context), the latest kept
+THREAD_WEIGHT = 1.0  # of the search for the question with the thread's earlier messages
+MEMORY_WEIGHT = 0.5  # of the search for the question with the conversation's previous question
 MODEL_CHECK_S = 30.0  # how often a process waiting for a model switch looks whether it has happened
 
 # Adapters replace this with how an admin links a source on their platform (Reason.NO_SOURCES).
@@ -159,13 +161,15 @@ class Lorebot:
             return Answer(NO_SOURCES.format(scope=q.scope), mode=AnswerMode.NOTICE, error=Reason.NO_SOURCES)
         history = await self.memory.recent(q.conversation)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
-        # What the thread said before the question helps find what it is about ("same here, how
-        # do I fix it?"), at the half weight the retriever gives context.
-        context = "\n".join(part for part in (q.context[-MAX_CONTEXT_CHARS:], previous) if part)
+        # A question asked inside a thread is about that thread ("same here, which setting do I
+        # change?"): what the thread said weighs as much as the question's own words. The previous
+        # question of a conversation weighs half, so a change of topic still wins on its own words.
+        context, weight = (q.context[-MAX_CONTEXT_CHARS:], THREAD_WEIGHT) if q.context else (previous, MEMORY_WEIGHT)
         # One deadline for the whole answer: the question's embedding and the generation share it.
         try:
             async with asyncio.timeout_at(deadline):
-                passages = await self.retriever.search(question, sources, self.settings.top_k, context=context)
+                passages = await self.retriever.search(question, sources, self.settings.top_k, context=context,
+                                                       context_weight=weight)
         except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
             return Answer(SEARCH_FAILED.format(reason=exc), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
         except TimeoutError:
