@@ -23,11 +23,11 @@ ESCALATE_USAGE = "Usage: `escalate TARGET` (a user group or person to mention) o
 def describe(config: ChannelConfig) -> str:
     """One channel's settings in a sentence (the target as stored: mentions are not rendered here)."""
     if config.mode == ChannelMode.AUTO:
-        text = "Mode *auto*: I answer new questions posted here when I'm confident"
+        text = "Mode **auto**: I answer new questions posted here when I'm confident"
         text += (f", if no one has replied within {format_duration(config.wait_seconds)}."
                  if config.wait_seconds else ".")
     else:
-        text = "Mode *mentions*: I answer when mentioned, in DMs and in threads I answered."
+        text = "Mode **mentions**: I answer when mentioned, in DMs and in threads I answered."
     if config.threshold is not None:
         text += f" Confidence threshold: {config.threshold:g}."
     text += f" Hand-offs go to `{config.escalate}`." if config.escalate else " No hand-off target."

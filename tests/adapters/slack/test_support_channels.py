@@ -271,16 +271,20 @@ async def test_a_channel_slack_will_not_describe_counts_as_shared(slack_http):
 @pytest.mark.parametrize("slack_env", [FAST])
 async def test_admins_set_the_mode_and_target_in_chat(slack_http):
     slack_http.api.users["U0000003"] = {"is_admin": True}
-    await slack_http.command("mode auto 10m", user="U0000003")
-    await slack_http.command(f"escalate <!subteam^{SUPPORT}|@support>", user="U0000003")
-    await slack_http.command("mode auto", user=USER)
-    calls = await until(lambda: len(r := slack_http.api.calls("response_url")) == 3 and r, what="three responses")
-    texts = sorted(text_of(c.args) for c in calls)
-    assert texts == sorted([
+    texts = []
+    for text, user in (("mode auto 10m", "U0000003"), (f"escalate <!subteam^{SUPPORT}|@support>", "U0000003"),
+                       ("mode auto", USER), ("mode sometimes", "U0000003")):
+        await slack_http.command(text, user=user)
+        calls = await until(lambda: len(r := slack_http.api.calls("response_url")) == len(texts) + 1 and r,
+                            what=f"the response to {text}")
+        texts.append(text_of(calls[-1].args))
+    assert texts == [
         "Done. Mode *auto*: I answer new questions posted here when I'm confident, if no one has replied within "
         "10m. No hand-off target.",
         f"Done. Hand-offs go to `{SUPPORT}`.",
-        "Sorry, only an admin can use `mode`. Ask a workspace or server admin to do it."])
+        "Sorry, only an admin can use `mode`. Ask a workspace or server admin to do it.",
+        "invalid mode 'sometimes': mentions or auto. Usage: `mode mentions` or `mode auto [WAIT] [threshold=X]` "
+        "(WAIT like 10m: people first)."]
     bot = slack_http.slack.bot
     config = await ChannelStore(bot.redis, bot.settings.key_prefix).get(f"slack:{CHANNEL}")
     assert (config.mode, config.wait_seconds, config.escalate) == (ChannelMode.AUTO, 600.0, SUPPORT)
