@@ -7,8 +7,9 @@ LOREBOT_DISCORD_ANSWER_BOTS is set; Lorebot's own messages never are.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from redis.exceptions import RedisError
@@ -17,11 +18,15 @@ from adapters.chat.texts import FAILED, with_link_hint
 from adapters.chat.texts import CLAIM_SECONDS
 from bot.store.claims import claim_once
 from adapters.discord.commands import LINK_HINT
+from adapters.discord.context import is_external, thread_context
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply, Send
 from adapters.discord.questions import mentions_me, message_question
 from bot.core import Lorebot
 from bot.types import Answer, AnswerMode, Reason
+
+if TYPE_CHECKING:
+    from adapters.discord.support import Support
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +47,10 @@ def reply_sender(message: discord.Message) -> Send:
 
 
 class Mentions:
-    def __init__(self, bot: Lorebot, inflight: Inflight):
+    def __init__(self, bot: Lorebot, inflight: Inflight, support: Support | None = None):
         self.bot = bot
         self.inflight = inflight
+        self.support = support
 
     def wants(self, message: discord.Message, me: int) -> bool:
         if message.author.id == me or (message.author.bot and not self.bot.settings.discord_answer_bots):
@@ -63,12 +69,16 @@ class Mentions:
             live = LiveReply(reply_sender(message), self.bot.settings.discord_edit_seconds)
             try:
                 async with message.channel.typing():
-                    answer = with_link_hint(await self.bot.answer(message_question(message, me), on_text=live.update),
-                                            LINK_HINT)
+                    question = dataclasses.replace(
+                        message_question(message, me), context=await thread_context(message, me),
+                        external=is_external(message.guild.id if message.guild else None, self.bot.settings))
+                    answer = with_link_hint(await self.bot.answer(question, on_text=live.update), LINK_HINT)
             except Exception:
                 log.exception("answering a Discord message failed")
                 answer = Answer(FAILED, mode=AnswerMode.NOTICE, error=Reason.INTERNAL)
             try:
                 await live.finish(answer)
+                if self.support is not None:
+                    await self.support.answered(message.channel, message.author.id, answer)
             except discord.HTTPException as exc:  # e.g. no permission to write here: only the log can say
                 log.warning("Discord refused Lorebot's reply in channel %s: %s", message.channel.id, exc.status)

@@ -13,7 +13,7 @@ from typing import Any
 
 _ids = itertools.count(1_200_000_000_000_000_000)
 
-TEXT, DM, PUBLIC_THREAD = 0, 1, 11  # channel types
+TEXT, DM, PUBLIC_THREAD, FORUM = 0, 1, 11, 15  # channel types
 CHAT_INPUT, COMPONENT, AUTOCOMPLETE = 2, 3, 4  # interaction types
 STRING, BUTTON = 3, 2  # option type, component type
 MANAGE_GUILD = 1 << 5
