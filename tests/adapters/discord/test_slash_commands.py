@@ -11,7 +11,7 @@ from tests.fakes import discord_payloads as p
 from tests.fakes.discord_store import EPHEMERAL
 
 QUESTION = "Which Discord intent must I enable so Lorebot can read mentions?"
-ADMIN_ONLY = {"link", "unlink", "sync"}
+ADMIN_ONLY = {"link", "unlink", "sync", "mode", "escalate"}
 
 
 def callbacks(fake, payload):
