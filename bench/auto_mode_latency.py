@@ -24,7 +24,14 @@ from bot.channels import ChannelMode, ChannelStore
 from bot.core import Lorebot
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.adapters.slack.harness import CHANNEL, SECRET, event_callback, message, new_ts, signed
+from tests.adapters.slack.harness import (
+    CHANNEL,
+    SECRET,
+    event_callback,
+    message,
+    new_ts,
+    signed,
+)
 from tests.conftest import SAMPLES
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack

@@ -33,7 +33,12 @@ from pathlib import Path
 import yaml
 
 from bot.channels import ChannelStore
-from ingest.channel_checks import parse_duration, parse_mode, parse_target, parse_threshold
+from ingest.channel_checks import (
+    parse_duration,
+    parse_mode,
+    parse_target,
+    parse_threshold,
+)
 from ingest.source_checks import check_scope
 from ingest.sources import Registry, Source, SourceError, file_channels_key
 
@@ -73,10 +78,7 @@ def parse_channels(text: str, origin: str) -> list[tuple[str, dict[str, object]]
             if unknown:
                 raise SourceError(f"unknown settings {', '.join(sorted(unknown))}")
             platform = str(scope).partition(":")[0]
-            readers = {"mode": parse_mode, "wait": lambda v: parse_duration(str(v)),
-                       "threshold": parse_threshold, "escalate": lambda v: parse_target(platform, str(v or ""))}
-            parsed.append((str(scope), {CHANNEL_FIELDS[k]: readers[k](v if k == "threshold" else str(v))
-                                        for k, v in spec.items()}))
+            parsed.append((str(scope), {CHANNEL_FIELDS[k]: _channel_value(platform, k, v) for k, v in spec.items()}))
         except SourceError as exc:
             parsed.append(SourceError(f"{origin}: channel {scope!r}: {exc}"))
     return parsed
@@ -98,6 +100,17 @@ def _entry(name: str, spec: object, origin: str) -> Source | SourceError:
                   cron=text.get("cron"), auth_env=text.get("auth_env"),
                   auth_header=text.get("auth_header") or "Authorization", page_url_base=text.get("page_url_base"),
                   channels=tuple(str(c) for c in channels), shared_ok=spec.get("shared_ok") is True)
+
+
+def _channel_value(platform: str, name: str, value: object) -> object:
+    """One setting of a `channels:` entry in its stored form (raises SourceError)."""
+    if name == "mode":
+        return parse_mode(str(value))
+    if name == "wait":
+        return parse_duration(str(value))
+    if name == "threshold":
+        return parse_threshold(value if isinstance(value, (int, float)) else str(value))
+    return parse_target(platform, str(value or ""))
 
 
 async def apply_sources_file(registry: Registry, path: Path) -> tuple[list[str], list[str]]:

@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from bot.channels import ChannelConfig, ChannelMode, ChannelStore
 from bot.types import Question
-from ingest.channel_checks import format_duration, parse_duration, parse_mode, parse_target, parse_threshold
+from ingest.channel_checks import (
+    format_duration,
+    parse_duration,
+    parse_mode,
+    parse_target,
+    parse_threshold,
+)
 from ingest.source_checks import SourceError
 
 MODE_USAGE = "Usage: `mode mentions` or `mode auto [WAIT] [threshold=X]` (WAIT like 10m: people first)."

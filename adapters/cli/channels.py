@@ -13,7 +13,13 @@ from rich.table import Table
 import adapters.cli.app as cli  # its helpers are used at call time (it registers this sub-app while loading)
 from bot.channels import ChannelConfig, ChannelStore
 from bot.store.connection import connect
-from ingest.channel_checks import format_duration, parse_duration, parse_mode, parse_target, parse_threshold
+from ingest.channel_checks import (
+    format_duration,
+    parse_duration,
+    parse_mode,
+    parse_target,
+    parse_threshold,
+)
 from ingest.source_checks import SourceError, check_scope
 
 app = typer.Typer(no_args_is_help=True, help="Support channels: answer modes, waits, thresholds, hand-off targets.")

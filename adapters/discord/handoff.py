@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 from redis.exceptions import RedisError
@@ -86,7 +86,7 @@ async def hand_off(bot: Lorebot, answer_id: str, channel: discord.abc.Messageabl
 
 
 class HandOffButton(discord.ui.DynamicItem[discord.ui.Button], template=r"lorebot:(?P<kind>ask|res|share):(?P<answer>\w{1,64})"):
-    LABELS = {"ask": ("Ask a person", "🙋", discord.ButtonStyle.secondary),
+    LABELS: ClassVar[dict[str, tuple[str, str, discord.ButtonStyle]]] = {"ask": ("Ask a person", "🙋", discord.ButtonStyle.secondary),
               "res": ("Resolved", "✅", discord.ButtonStyle.success),
               "share": ("Share in channel", "📣", discord.ButtonStyle.primary)}
 
@@ -130,15 +130,15 @@ class HandOffButton(discord.ui.DynamicItem[discord.ui.Button], template=r"lorebo
         return await share(bot, self.answer_id, channel, interaction.user.id)
 
 
-def AskPersonButton(answer_id: str) -> HandOffButton:  # noqa: N802 - reads as the button it makes
+def AskPersonButton(answer_id: str) -> HandOffButton:
     return HandOffButton("ask", answer_id)
 
 
-def ResolvedButton(answer_id: str) -> HandOffButton:  # noqa: N802
+def ResolvedButton(answer_id: str) -> HandOffButton:
     return HandOffButton("res", answer_id)
 
 
-def ShareButton(answer_id: str) -> HandOffButton:  # noqa: N802
+def ShareButton(answer_id: str) -> HandOffButton:
     return HandOffButton("share", answer_id)
 
 

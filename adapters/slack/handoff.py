@@ -16,7 +16,15 @@ from adapters.chat import handoff
 from adapters.chat.handoff import Threads
 from adapters.chat.texts import FEEDBACK_FAILED
 from adapters.slack.mrkdwn import escape
-from adapters.slack.render import ASK_PERSON, Block, SlackMessage, context, notice_message, render_answer, section
+from adapters.slack.render import (
+    ASK_PERSON,
+    Block,
+    SlackMessage,
+    context,
+    notice_message,
+    render_answer,
+    section,
+)
 from adapters.slack.replies import Replies
 from bot.answering.answer_log import LoggedAnswer, Outcome
 from bot.channels import ChannelStore

@@ -18,7 +18,17 @@ from bot.channels import ChannelMode, ChannelStore
 from bot.core import EXTERNAL
 from ingest.sources import Registry, Source
 from tests.adapters.slack.harness import (
-    CHANNEL, USER, answered, block_action, button_value, finished, mention, message, new_ts, text_of, until,
+    CHANNEL,
+    USER,
+    answered,
+    block_action,
+    button_value,
+    finished,
+    mention,
+    message,
+    new_ts,
+    text_of,
+    until,
 )
 from tests.conftest import SAMPLES
 
@@ -279,12 +289,12 @@ async def test_admins_set_the_mode_and_target_in_chat(slack_http):
                             what=f"the response to {text}")
         texts.append(text_of(calls[-1].args))
     assert texts == [
-        "Done. Mode *auto*: I answer new questions posted here when I'm confident, if no one has replied within "
-        "10m. No hand-off target.",
+        ("Done. Mode *auto*: I answer new questions posted here when I'm confident, if no one has replied within "
+        "10m. No hand-off target."),
         f"Done. Hand-offs go to `{SUPPORT}`.",
         "Sorry, only an admin can use `mode`. Ask a workspace or server admin to do it.",
-        "invalid mode 'sometimes': mentions or auto. Usage: `mode mentions` or `mode auto [WAIT] [threshold=X]` "
-        "(WAIT like 10m: people first)."]
+        ("invalid mode 'sometimes': mentions or auto. Usage: `mode mentions` or `mode auto [WAIT] [threshold=X]` "
+        "(WAIT like 10m: people first).")]
     bot = slack_http.slack.bot
     config = await ChannelStore(bot.redis, bot.settings.key_prefix).get(f"slack:{CHANNEL}")
     assert (config.mode, config.wait_seconds, config.escalate) == (ChannelMode.AUTO, 600.0, SUPPORT)
