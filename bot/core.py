@@ -1,6 +1,6 @@
 """Lorebot's core: a platform-neutral question in, a cited Answer out.
 
-Every adapter (CLI, Slack, Discord) holds one Lorebot and calls `answer`. All state is in Redis,
+Every adapter (the command line and each chat platform) holds one Lorebot and calls `answer`. All state is in Redis,
 so any number of processes can serve the same team.
 """
 
@@ -21,20 +21,21 @@ from redisvl.exceptions import RedisSearchError
 from bot.access import visible_sources, withheld_sources
 from bot.answering.answer_log import AnswerLog
 from bot.answering.citations import cite
-from bot.store.connection import connect, revive_embedded
-from bot.retrieval.embedder import CachedEmbedder
 from bot.answering.extractive import extractive_answer
 from bot.answering.generation import Generator, ModelUnavailable
-from bot.store.index import Indexes
 from bot.answering.memory import Memory
-from bot.retrieval.serving_model import open_model, serving_spec
 from bot.answering.prompt import build_messages
+from bot.retrieval.embedder import CachedEmbedder
 from bot.retrieval.retriever import RetrievalConfig, Retriever
+from bot.retrieval.serving_model import open_model, serving_spec
 from bot.settings import Settings
+from bot.store.connection import connect, revive_embedded
+from bot.store.index import Indexes
 from bot.types import Answer, AnswerMode, Question, Reason
 
 log = logging.getLogger(__name__)
 OnText = Callable[[str], Awaitable[None]]
+Clock = Callable[[], float]  # seconds, monotonic: time.monotonic, or a test's own
 MAX_QUESTION_CHARS = 4000
 MAX_CONTEXT_CHARS = 4000  # of a conversation's earlier messages (Question.context), the latest kept
 THREAD_WEIGHT = 1.0  # of the search for the question with the thread's earlier messages
@@ -46,7 +47,7 @@ NO_SOURCES = "No document source is linked to this channel (`{scope}`) yet, so I
 EXTERNAL = ("This conversation is shared with people outside the organisation, so I can't answer from "
             "internal documents here.")
 NOT_FOUND = "I could not find anything about that in the documents this channel can see."
-EMPTY = "Ask me a question about your documents, for example: “How do I set up the Slack app?”"
+EMPTY = "Ask me a question about your documents, for example: “How do I connect my first source?”"
 REDIS_DOWN = "I can't reach my document store (Redis) right now. Please try again in a minute."
 SEARCH_FAILED = "I couldn't search the documents: {reason}. Please try again in a minute."
 TIMED_OUT = ("I couldn't answer within {seconds:.0f} s: my document store or the model did not respond in "
@@ -56,7 +57,9 @@ BOOKKEEPING_S = 5.0  # memory and answer log, once the answer is ready: never wo
 
 
 class Lorebot:
-    def __init__(self, settings: Settings, redis: Redis, embedder: CachedEmbedder, indexes: Indexes):
+    def __init__(self, settings: Settings, redis: Redis, embedder: CachedEmbedder, indexes: Indexes,
+                 clock: Clock = time.monotonic):
+        self.clock = clock  # when to look again for a model switch
         self.settings = settings
         self.redis = redis
         self.embedder = embedder
@@ -75,13 +78,13 @@ class Lorebot:
         self._slots = asyncio.Semaphore(settings.max_concurrent_answers)
 
     @classmethod
-    async def open(cls, settings: Settings, redis: Redis | None = None) -> Lorebot:
+    async def open(cls, settings: Settings, redis: Redis | None = None, clock: Clock = time.monotonic) -> Lorebot:
         """Questions are embedded with the model whose index is complete (bot.retrieval.serving_model); the indexer
         always writes with the configured one, so a model change migrates without a gap."""
         redis = redis or await connect(settings)
         spec = await serving_spec(redis, settings)
         embedder, indexes = await open_model(settings.model_copy(update={"embeddings": spec}), redis)
-        bot = cls(settings, redis, embedder, indexes)
+        bot = cls(settings, redis, embedder, indexes, clock)
         if spec != settings.embeddings:
             bot._ingest_model = await open_model(settings, redis)
         return bot
@@ -104,7 +107,7 @@ class Lorebot:
         MODEL_CHECK_S seconds."""
         if self._ingest_model is None:
             return
-        now = time.monotonic()
+        now = self.clock()
         if now < self._next_model_check:
             return
         self._next_model_check = now + MODEL_CHECK_S
@@ -135,7 +138,8 @@ class Lorebot:
                     answer = await self._answer(q, question, on_text, deadline)
         except TimeoutError:
             log.warning("no answer within the deadline (%.0f s)", self.settings.answer_deadline)
-            return Answer(TIMED_OUT.format(seconds=self.settings.answer_deadline), mode=AnswerMode.NOTICE, error=Reason.TIMEOUT)
+            return Answer(TIMED_OUT.format(seconds=self.settings.answer_deadline), mode=AnswerMode.NOTICE,
+                          error=Reason.TIMEOUT)
         except RedisError as exc:
             return self._redis_down(exc)
         except RedisSearchError as exc:  # redisvl wraps the client's errors

@@ -41,8 +41,8 @@ class Reason(StrEnum):
 class Question:
     """One question as any adapter sees it.
 
-    `channel` is the conversation the question was asked in (a Slack channel or DM, a Discord
-    channel); `thread` narrows memory to one thread of it (None: the channel's own memory).
+    `channel` is the conversation the question was asked in (a channel or a DM
+    on the adapter's platform); `thread` narrows memory to one thread of it (None: the channel's own memory).
     `context` is what was said before in the conversation (earlier messages of a thread, written by
     anyone: untrusted, like documents); it shapes retrieval and the prompt, never memory. `external`:
     asked where people of other organisations read along, so only sources cleared for sharing are seen.

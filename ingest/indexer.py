@@ -11,6 +11,7 @@ changes nothing.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ from redisvl.query import FilterQuery
 from redisvl.query.filter import Tag
 
 from bot.retrieval.embedder import CachedEmbedder
-from bot.store.index import Indexes, doc_tag
 from bot.retrieval.serving_model import mark_synced
+from bot.store.index import Indexes, doc_tag
 from ingest.chunker import Chunk, Chunker
 from ingest.documents import Document, Failure
 from ingest.export import Export, ExportError
@@ -80,9 +81,7 @@ def _read_all(location: Path, kind: str | None, page_url_base: str) -> tuple[lis
             n = seen.get(item.doc_id, 0) + 1
             seen[item.doc_id] = n
             if n > 1:  # e.g. two files of one name in one Drive folder: distinct documents
-                from dataclasses import replace
-
-                item = replace(item, doc_id=f"{item.doc_id}#{n}")
+                item = dataclasses.replace(item, doc_id=f"{item.doc_id}#{n}")
             docs.append(item)
     return docs, failures
 

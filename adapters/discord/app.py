@@ -23,9 +23,9 @@ from adapters.discord.handoff import BUTTONS
 from adapters.discord.support import Support
 from adapters.discord.inflight import Inflight
 from adapters.discord.mentions import Mentions
+from adapters.settings import AppSettings
 from bot.core import Lorebot
 from bot.settings import SettingsError
-from adapters.settings import AppSettings
 
 log = logging.getLogger(__name__)
 

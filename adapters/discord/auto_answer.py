@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 from adapters.chat.handoff import Threads, summary
 from adapters.chat.pending import PendingQuestion, PendingQuestions, Poller
 from adapters.chat.question_form import is_question
-from adapters.chat.texts import CLAIM_SECONDS
+from adapters.chat.texts import MESSAGE_CLAIM_SECONDS
 from adapters.chat.throttle import AnswerGaps
 from adapters.discord.context import is_external
 from adapters.discord.progress import LiveReply
@@ -80,7 +80,7 @@ class AutoAnswers:
         elif not is_question(text):
             return False
         key = f"discord:message:{message.id}"
-        if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, key, CLAIM_SECONDS):
+        if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, key, MESSAGE_CLAIM_SECONDS):
             return True
         question = PendingQuestion(id=key, channel=scope_channel, message=str(message.id), user=str(message.author.id),
                                    text=text, asked=self.clock(), thread=thread,
@@ -114,7 +114,7 @@ class AutoAnswers:
             return
         scope = f"{Platform.DISCORD}:{question.channel}"
         try:
-            if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"auto:{question.id}", CLAIM_SECONDS):
+            if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"auto:{question.id}", MESSAGE_CLAIM_SECONDS):
                 return
             if not await self.gaps.take(scope, question.user):
                 log.info("auto mode: %s answered unasked lately, staying quiet", scope)

@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 from adapters.chat.handoff import Threads
 from adapters.chat.pending import PendingQuestion, PendingQuestions, Poller
 from adapters.chat.question_form import is_question
-from adapters.chat.texts import CLAIM_SECONDS
+from adapters.chat.texts import MESSAGE_CLAIM_SECONDS
 from adapters.chat.throttle import AnswerGaps
 from adapters.slack.conversations import FAILURES, Conversations
 from adapters.slack.events import Incoming
@@ -62,7 +62,7 @@ class AutoAnswers:
         config = await self.channels.get(f"{Platform.SLACK}:{msg.channel}")
         if config.mode != ChannelMode.AUTO or not is_question(msg.text):
             return False
-        if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, msg.dedupe_key, CLAIM_SECONDS):
+        if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, msg.dedupe_key, MESSAGE_CLAIM_SECONDS):
             return True
         question = PendingQuestion(id=msg.dedupe_key, channel=msg.channel, message=msg.ts, user=msg.user,
                                    text=msg.text, asked=self.clock(), thread=msg.ts, team=msg.team)
@@ -84,7 +84,7 @@ class AutoAnswers:
             return
         scope = f"{Platform.SLACK}:{question.channel}"
         try:
-            if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"auto:{question.id}", CLAIM_SECONDS):
+            if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"auto:{question.id}", MESSAGE_CLAIM_SECONDS):
                 return
             if not await self.gaps.take(scope, question.user):
                 log.info("auto mode: %s answered unasked lately, staying quiet", scope)

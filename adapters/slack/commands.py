@@ -14,13 +14,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
-from adapters.slack.mrkdwn import escape, truncate
-from adapters.slack.render import MAX_BLOCKS, SlackMessage, notice_message, render_answer
+from adapters.chat.commands import ASKS_WHO_IS_ADMIN, BY_NAME, run_command, split_private
 from adapters.chat.texts import FAILED, with_link_hint
+from adapters.slack.mrkdwn import escape, truncate
 from adapters.slack.handoff import share_block
+from adapters.slack.render import MAX_BLOCKS, SlackMessage, notice_message, render_answer
 from adapters.slack.replies import Replies
 from adapters.slack.support import Support
-from adapters.chat.commands import ASKS_WHO_IS_ADMIN, BY_NAME, run_command, split_private
 from bot.types import Question
 from ingest.source_checks import Platform
 

@@ -44,12 +44,8 @@ def mention(target: str) -> str:
     return f"<!subteam^{target}>" if target.startswith("S") else f"<@{target}>"
 
 
-def _button(action_id: str, label: str, value: str, style: str | None = None) -> Block:
-    button: Block = {"type": "button", "action_id": action_id, "value": value,
-                     "text": {"type": "plain_text", "text": label, "emoji": True}}
-    if style:
-        button["style"] = style
-    return button
+def _button(action_id: str, label: str, value: str, style: str | None = None) -> ButtonElement:
+    return ButtonElement(action_id=action_id, value=value, style=style, text=PlainTextObject(text=label, emoji=True))
 
 
 def handoff_message(target: str, logged: LoggedAnswer, presser: str = "") -> SlackMessage:
@@ -59,12 +55,12 @@ def handoff_message(target: str, logged: LoggedAnswer, presser: str = "") -> Sla
     text = (handoff.HANDOFF.format(target=mention(target), asker=asker, summary=escape(what)) if target else
             handoff.HANDOFF_NO_TARGET.format(presser=f"<@{presser}>" if presser else "Someone", asker=asker,
                                              summary=escape(what)))
-    return SlackMessage(text, [section(text), {"type": "actions", "block_id": "lorebot_handoff", "elements": [
-        _button(RESOLVED, "✅ Resolved", logged.id, "primary")]}])
+    return SlackMessage(text, [section(text), ActionsBlock(block_id="lorebot_handoff", elements=[
+        _button(RESOLVED, "✅ Resolved", logged.id, "primary")])])
 
 
 def share_block(answer_id: str) -> Block:
-    return {"type": "actions", "block_id": "lorebot_share", "elements": [_button(SHARE, "📣 Share in channel", answer_id)]}
+    return ActionsBlock(block_id="lorebot_share", elements=[_button(SHARE, "📣 Share in channel", answer_id)])
 
 
 def logged_answer(logged: LoggedAnswer) -> Answer:
@@ -132,9 +128,9 @@ class HandOffs:
     async def resolve(self, answer_id: str, channel: str, message: dict[str, Any], user: str) -> str:
         if not await self.bot.answers.mark(answer_id, Outcome.RESOLVED):
             return handoff.EXPIRED
-        blocks = [b for b in message.get("blocks") or [] if b.get("type") != "actions"]
-        await self.replies.client.chat_update(channel=channel, ts=message.get("ts"), text=message.get("text", ""),
-                                              blocks=[*blocks, context(f"✅ Resolved by <@{user}>")])
+        kept = [b for b in Block.parse_all(message.get("blocks") or []) if not isinstance(b, ActionsBlock)]
+        shown = SlackMessage(message.get("text", ""), [*kept, context(f"✅ Resolved by <@{user}>")])
+        await self.replies.client.chat_update(channel=channel, ts=message.get("ts"), **shown.kwargs())
         return ""
 
     async def share(self, answer_id: str, channel: str, user: str, respond) -> None:

@@ -28,6 +28,8 @@ class DiscordThreads:
     """Mixed into FakeDiscord, which provides `store`, the world's channels and `_json`."""
 
     store: MessageStore
+    intents: int
+    seen_by_bot: Any
     guild_id: str
     channel: dict[str, Any]
     thread: dict[str, Any]
@@ -53,8 +55,8 @@ class DiscordThreads:
         return {self.channel["id"], self.thread["id"], self.forum["id"], self.dm["id"], *started}
 
     def _history_of(self, channel_id: str) -> list[dict[str, Any]]:
-        with self._people_lock:
-            people = [dict(m) for m in self._people.get(channel_id, [])]
+        with self._people_lock:  # without the message-content intent, Discord withholds the text here too
+            people = [self.seen_by_bot(dict(m), self.intents) for m in self._people.get(channel_id, [])]
         bots = [m for m in self.store.channel_messages(channel_id)]
         return sorted(people + bots, key=lambda m: int(m["id"]))
 
@@ -64,7 +66,7 @@ class DiscordThreads:
             thread = self.threads_started.get(message_id)
         if found is None:
             return None
-        return {**found, **({"thread": thread} if thread else {})}
+        return {**self.seen_by_bot(found, self.intents), **({"thread": thread} if thread else {})}
 
     async def _history(self, request: web.Request) -> web.Response:
         channel_id = request.match_info["channel"]
