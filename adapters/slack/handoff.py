@@ -11,20 +11,13 @@ from typing import Any
 
 from redis.exceptions import RedisError
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
 
 from adapters.chat import handoff
 from adapters.chat.handoff import Threads
 from adapters.chat.texts import FEEDBACK_FAILED
 from adapters.slack.mrkdwn import escape
-from adapters.slack.render import (
-    ASK_PERSON,
-    Block,
-    SlackMessage,
-    context,
-    notice_message,
-    render_answer,
-    section,
-)
+from adapters.slack.render import ASK_PERSON, SlackMessage, context, notice_message, render_answer, section
 from adapters.slack.replies import Replies
 from bot.answering.answer_log import LoggedAnswer, Outcome
 from bot.channels import ChannelStore
