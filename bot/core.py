@@ -168,7 +168,8 @@ class Lorebot:
         # A question asked inside a thread is about that thread ("same here, which setting do I
         # change?"): what the thread said weighs as much as the question's own words. The previous
         # question of a conversation weighs half, so a change of topic still wins on its own words.
-        context, weight = (q.context[-MAX_CONTEXT_CHARS:], THREAD_WEIGHT) if q.context else (previous, MEMORY_WEIGHT)
+        context, weight = ((q.context[-MAX_CONTEXT_CHARS:], THREAD_WEIGHT) if q.context
+                           else (previous, MEMORY_WEIGHT))
         # One deadline for the whole answer: the question's embedding and the generation share it.
         try:
             async with asyncio.timeout_at(deadline):
@@ -184,7 +185,8 @@ class Lorebot:
         if self.generator is None:
             return extractive_answer(question, passages)
         try:
-            text = await self.generator.generate(build_messages(question, passages, history, q.context), on_text, deadline)
+            messages = build_messages(question, passages, history, q.context)
+            text = await self.generator.generate(messages, on_text, deadline)
         except ModelUnavailable as exc:
             fallback = extractive_answer(question, passages, intro=f"I couldn't generate an answer: {exc}. "
                                          "Here are the most relevant passages instead:")

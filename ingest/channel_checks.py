@@ -18,7 +18,9 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
 MAX_WAIT_SECONDS = 24 * 3600
 OFF = frozenset({"", "off", "none", "-"})
-_SLACK_TARGET = re.compile(r"^(?:<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>|<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|([SUW][A-Z0-9]{2,}))$")
+_SLACK_TARGET = re.compile(r"^(?:<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>"  # a user group mention
+                           r"|<@([UW][A-Z0-9]+)(?:\|[^>]*)?>"  # a user mention
+                           r"|([SUW][A-Z0-9]{2,}))$")  # an id
 _DISCORD_TARGET = re.compile(r"^(?:<@&(\d+)>|role:(\d+)|<@!?(\d+)>|user:(\d+))$")
 
 

@@ -22,7 +22,19 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Words that open a question, by language (lower case, accents kept): interrogatives, and the verbs
 # or particles questions start with where word order marks them (English, German, Dutch,
 # Scandinavian...). Only the first word or two of a message are looked at.
-OPENERS = frozenset(["how", "what", "why", "when", "where", "which", "who", "whom", "whose", "can", "could", "does", "do", "did", "is", "are", "was", "were", "will", "would", "should", "shall", "may", "might", "has", "have", "had", "anyone", "anybody", "any", "wie", "was", "warum", "wieso", "weshalb", "wann", "wo", "woher", "wohin", "welche", "welcher", "welches", "wer", "kann", "können", "könnte", "gibt", "hat", "haben", "ist", "sind", "muss", "müssen", "soll", "sollte", "darf", "weiß", "comment", "quoi", "pourquoi", "quand", "où", "quel", "quelle", "quels", "quelles", "qui", "combien", "est-ce", "peut-on", "peux-tu", "pouvez-vous", "cómo", "como", "qué", "que", "por", "cuándo", "dónde", "donde", "cuál", "cuáles", "quién", "quiénes", "cuánto", "puedo", "puede", "hay", "alguien", "perché", "quando", "dove", "quale", "quali", "chi", "quanto", "posso", "può", "c'è", "qualcuno", "porque", "onde", "qual", "quais", "quem", "quanto", "posso", "pode", "alguém", "hoe", "wat", "waarom", "wanneer", "waar", "welke", "wie", "kan", "kun", "moet", "heeft", "zijn", "hur", "vad", "varför", "när", "var", "vilken", "vilka", "vem", "kan", "finns", "har", "hvordan", "hvad", "hvorfor", "hvornår", "hvor", "hvilken", "hvem", "kan", "jak", "co", "dlaczego", "kiedy", "gdzie", "który", "która", "kto", "czy", "można", "как", "что", "почему", "зачем", "когда", "где", "какой", "какая", "какие", "кто", "можно", "есть", "ли", "як", "що", "чому", "коли", "де", "який", "хто", "чи", "nasıl", "ne", "neden", "niçin", "nerede", "hangi", "kim", "mı", "mi"])
+_OPENER_WORDS = """
+how what why when where which who whom whose can could does do did is are was were will would should
+shall may might has have had anyone anybody any wie was warum wieso weshalb wann wo woher wohin
+welche welcher welches wer kann können könnte gibt hat haben ist sind muss müssen soll sollte darf
+weiß comment quoi pourquoi quand où quel quelle quels quelles qui combien est-ce peut-on peux-tu
+pouvez-vous cómo como qué que por cuándo dónde donde cuál cuáles quién quiénes cuánto puedo puede
+hay alguien perché quando dove quale quali chi quanto posso può c'è qualcuno porque onde qual quais
+quem quanto posso pode alguém hoe wat waarom wanneer waar welke wie kan kun moet heeft zijn hur vad
+varför när var vilken vilka vem kan finns har hvordan hvad hvorfor hvornår hvor hvilken hvem kan jak
+co dlaczego kiedy gdzie który która kto czy można как что почему зачем когда где какой какая какие
+кто можно есть ли як що чому коли де який хто чи nasıl ne neden niçin nerede hangi kim mı mi
+"""
+OPENERS = frozenset(_OPENER_WORDS.split())
 # Words a question ends on, where the language marks questions at the end (Japanese か, Chinese 吗/呢,
 # Korean 까/요 forms, Turkish mı/mi, Finnish -ko/-kö as a separate particle in chat).
 CLOSERS = ("か", "吗", "嗎", "呢", "까", "나요", "ですか", "ますか")

@@ -57,8 +57,10 @@ def _line(scope: str, config: ChannelConfig) -> str:
 @app.command("set")
 def set_channel(
     channel: Annotated[str, typer.Argument(help="PLATFORM:ID, e.g. slack:C0123456 or discord:987654321")],
-    mode: Annotated[str | None, typer.Option(help="mentions (answer when addressed) or auto (new questions too).")] = None,
-    wait: Annotated[str | None, typer.Option(help="Auto mode: answer only if no person replied within this (10m).")] = None,
+    mode: Annotated[str | None, typer.Option(
+        help="mentions (answer when addressed) or auto (new questions too).")] = None,
+    wait: Annotated[str | None, typer.Option(
+        help="Auto mode: answer only if no person replied within this (10m).")] = None,
     threshold: Annotated[str | None, typer.Option(help="Abstain below this confidence (0..1, or 'default').")] = None,
     escalate: Annotated[str | None, typer.Option(
         help="Whom hand-offs mention: Slack S…/U… ID; Discord role:ID or user:ID; 'off' for none.")] = None,

@@ -95,7 +95,8 @@ def list_sources(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
     for r in rows:
         last = r["last"]
         table.add_row(r["name"], r["location"], r["kind"] or "auto", r["schedule"], r["page_url_base"] or "-",
-                      "\n".join(r["channels"]) or "-", "yes" if r["shared_ok"] else "no", f"{last['last_run']} {last['outcome']}" if last else "never")
+                      "\n".join(r["channels"]) or "-", "yes" if r["shared_ok"] else "no",
+                      f"{last['last_run']} {last['outcome']}" if last else "never")
     cli.out.print(table)
 
 

@@ -20,9 +20,9 @@ from discord.http import Route
 from adapters.discord.commands import SlashCommands, add_commands
 from adapters.discord.feedback import FeedbackButton
 from adapters.discord.handoff import BUTTONS
-from adapters.discord.support import Support
 from adapters.discord.inflight import Inflight
 from adapters.discord.mentions import Mentions
+from adapters.discord.support import Support
 from adapters.settings import AppSettings
 from bot.core import Lorebot
 from bot.settings import SettingsError

@@ -114,7 +114,8 @@ class AutoAnswers:
             return
         scope = f"{Platform.DISCORD}:{question.channel}"
         try:
-            if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"auto:{question.id}", MESSAGE_CLAIM_SECONDS):
+            prefix = self.bot.settings.key_prefix
+            if not await claim_once(self.bot.redis, prefix, f"auto:{question.id}", MESSAGE_CLAIM_SECONDS):
                 return
             if not await self.gaps.take(scope, question.user):
                 log.info("auto mode: %s answered unasked lately, staying quiet", scope)

@@ -85,10 +85,14 @@ async def hand_off(bot: Lorebot, answer_id: str, channel: discord.abc.Messageabl
     return ASKED if presser else ""
 
 
-class HandOffButton(discord.ui.DynamicItem[discord.ui.Button], template=r"lorebot:(?P<kind>ask|res|share):(?P<answer>\w{1,64})"):
-    LABELS: ClassVar[dict[str, tuple[str, str, discord.ButtonStyle]]] = {"ask": ("Ask a person", "🙋", discord.ButtonStyle.secondary),
-              "res": ("Resolved", "✅", discord.ButtonStyle.success),
-              "share": ("Share in channel", "📣", discord.ButtonStyle.primary)}
+TEMPLATE = r"lorebot:(?P<kind>ask|res|share):(?P<answer>\w{1,64})"  # the kind of button and the answer log id
+
+
+class HandOffButton(discord.ui.DynamicItem[discord.ui.Button], template=TEMPLATE):
+    LABELS: ClassVar[dict[str, tuple[str, str, discord.ButtonStyle]]] = {
+        "ask": ("Ask a person", "🙋", discord.ButtonStyle.secondary),
+        "res": ("Resolved", "✅", discord.ButtonStyle.success),
+        "share": ("Share in channel", "📣", discord.ButtonStyle.primary)}
 
     def __init__(self, kind: str, answer_id: str):
         label, emoji, style = self.LABELS[kind]

@@ -16,8 +16,8 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.chat.commands import ASKS_WHO_IS_ADMIN, BY_NAME, run_command, split_private
 from adapters.chat.texts import FAILED, with_link_hint
-from adapters.slack.mrkdwn import escape, truncate
 from adapters.slack.handoff import share_block
+from adapters.slack.mrkdwn import escape, truncate
 from adapters.slack.render import MAX_BLOCKS, SlackMessage, notice_message, render_answer
 from adapters.slack.replies import Replies
 from adapters.slack.support import Support

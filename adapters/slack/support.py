@@ -29,7 +29,8 @@ class Support:
         bot = replies.bot
         self.bot = bot
         self.conversations = Conversations(replies.client)
-        self.threads = Threads(bot.redis, bot.settings.key_prefix, bot.answers, int(bot.settings.memory_ttl_days * 86400))
+        ttl = int(bot.settings.memory_ttl_days * 86400)
+        self.threads = Threads(bot.redis, bot.settings.key_prefix, bot.answers, ttl)
         self.handoffs = HandOffs(replies, self.threads)
         self.auto = AutoAnswers(replies, self.conversations, self.threads, self.conversations.bot_user)
 
