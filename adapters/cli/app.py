@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from adapters.cli.channels import app as channels_app
 from adapters.cli.eval import eval_command
 from adapters.cli.insights import gaps_command, topics_command
 from adapters.cli.sources import app as sources_app
@@ -30,6 +31,7 @@ app.command("eval")(eval_command)
 app.command("gaps")(gaps_command)
 app.command("topics")(topics_command)
 app.add_typer(sources_app, name="sources")
+app.add_typer(channels_app, name="channels")
 out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")
