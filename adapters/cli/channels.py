@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 import adapters.cli.app as cli  # its helpers are used at call time (it registers this sub-app while loading)
-from bot.channels import ChannelConfig, ChannelStore
+from bot.channels import ChannelConfig, ChannelStore, Digest
 from bot.store.connection import connect
 from ingest.channel_checks import (
     format_duration,
@@ -51,7 +51,9 @@ def _line(scope: str, config: ChannelConfig) -> str:
     wait = f", wait {format_duration(config.wait_seconds)}" if config.wait_seconds else ""
     threshold = f", threshold {config.threshold:g}" if config.threshold is not None else ""
     escalate = f", escalate to {config.escalate}" if config.escalate else ""
-    return f"{scope}: {config.mode.value}{wait}{threshold}{escalate}"
+    digest = f", {config.digest.value} digest to {config.digest_to}" if config.digest != Digest.OFF else ""
+    reanswer = ", re-answers after syncs" if config.reanswer else ""
+    return f"{scope}: {config.mode.value}{wait}{threshold}{escalate}{digest}{reanswer}"
 
 
 @app.command("set")
@@ -64,6 +66,11 @@ def set_channel(
     threshold: Annotated[str | None, typer.Option(help="Abstain below this confidence (0..1, or 'default').")] = None,
     escalate: Annotated[str | None, typer.Option(
         help="Whom hand-offs mention: Slack S…/U… ID; Discord role:ID or user:ID; 'off' for none.")] = None,
+    digest: Annotated[str | None, typer.Option(help="Post the channel's knowledge gaps: weekly or off.")] = None,
+    digest_to: Annotated[str | None, typer.Option(
+        metavar="PLATFORM:ID", help="Where the digest goes (a channel the team chooses).")] = None,
+    reanswer: Annotated[bool | None, typer.Option(
+        "--reanswer/--no-reanswer", help="Answer abstained questions in their thread once a sync covers them.")] = None,
 ) -> None:
     """Change a channel's settings (those not given stay as they are)."""
 
@@ -78,8 +85,15 @@ def set_channel(
             found["threshold"] = parse_threshold(threshold)
         if escalate is not None:
             found["escalate"] = parse_target(channel.partition(":")[0], escalate)
+        if digest is not None:
+            found["digest"] = Digest(digest)
+        if digest_to is not None:
+            found["digest_to"] = check_scope(digest_to)
+        if reanswer is not None:
+            found["reanswer"] = reanswer
         if not found:
-            raise SourceError("nothing to change: give --mode, --wait, --threshold or --escalate")
+            raise SourceError("nothing to change: give --mode, --wait, --threshold, --escalate, --digest, "
+                              "--digest-to or --reanswer")
         return found
 
     wanted = _checked(changes)
@@ -97,10 +111,12 @@ def list_channels(as_json: Annotated[bool, typer.Option("--json", help="Print JS
     if not found:
         cli.out.print("No channel has settings of its own: every channel answers when mentioned.")
         return
-    table = Table("channel", "mode", "wait", "threshold", "escalate to")
+    table = Table("channel", "mode", "wait", "threshold", "escalate to", "digest", "re-answers")
     for scope, c in found.items():
         table.add_row(scope, c.mode.value, format_duration(c.wait_seconds),
-                      "default" if c.threshold is None else f"{c.threshold:g}", c.escalate or "-")
+                      "default" if c.threshold is None else f"{c.threshold:g}", c.escalate or "-",
+                      f"{c.digest.value} to {c.digest_to}" if c.digest != Digest.OFF else "-",
+                      "yes" if c.reanswer else "-")
     cli.out.print(table)
 
 

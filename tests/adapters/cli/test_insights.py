@@ -64,3 +64,16 @@ async def test_gaps_and_topics_from_the_command_line(cli_env, fake_bot, tmp_path
 async def test_bad_period_is_refused(cli_env):
     result = await asyncio.to_thread(CliRunner().invoke, app, ["gaps", "--since", "a month"])
     assert result.exit_code == 2 and "--since" in result.output
+
+
+async def test_channels_set_digest_and_reanswer(cli_env, fake_bot):
+    shown = await lorebot("channels", "set", "slack:C1", "--digest", "weekly", "--digest-to", "slack:C9",
+                          "--reanswer")
+    assert "weekly digest to slack:C9" in shown and "re-answers" in shown
+    config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
+    assert (config["digest"], config["digest_to"], config["reanswer"]) == ("weekly", "slack:C9", True)
+    refused = await asyncio.to_thread(CliRunner().invoke, app, ["channels", "set", "slack:C2", "--digest", "weekly"])
+    assert refused.exit_code == 2 and "digest needs a target" in refused.output
+    await lorebot("channels", "set", "slack:C1", "--digest", "off", "--no-reanswer")
+    config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
+    assert (config["digest"], config["reanswer"]) == ("off", False)
