@@ -51,9 +51,14 @@ class ChannelConfig:
     reanswer: bool = False
 
     def to_dict(self) -> dict[str, object]:
-        return {"mode": self.mode.value, "wait_seconds": self.wait_seconds, "threshold": self.threshold,
-                "escalate": self.escalate, "digest": Digest(self.digest).value, "digest_to": self.digest_to,
-                "reanswer": self.reanswer}
+        found: dict[str, object] = {"mode": self.mode.value, "wait_seconds": self.wait_seconds,
+                                    "threshold": self.threshold, "escalate": self.escalate}
+        # The gap features' fields appear once set, so the settings of channels without them read as before.
+        if self.digest != Digest.OFF or self.digest_to:
+            found.update(digest=Digest(self.digest).value, digest_to=self.digest_to)
+        if self.reanswer:
+            found["reanswer"] = True
+        return found
 
 
 def _s(v: bytes | str) -> str:
