@@ -27,7 +27,8 @@ from bot.answering.extractive import extractive_answer
 from bot.answering.generation import Generator, ModelUnavailable
 from bot.store.index import Indexes
 from bot.answering.memory import Memory
-from bot.retrieval.serving_model import open_model, serving_spec
+from bot.keys import LAYOUT
+from bot.retrieval.serving_model import Serving, open_model, serving_model
 from bot.answering.prompt import build_messages
 from bot.retrieval.retriever import RetrievalConfig, Retriever
 from bot.settings import Settings
@@ -74,10 +75,11 @@ class Lorebot:
         """Questions are embedded with the model whose index is complete (bot.retrieval.serving_model); the indexer
         always writes with the configured one, so a model change migrates without a gap."""
         redis = redis or await connect(settings)
-        spec = await serving_spec(redis, settings)
-        embedder, indexes = await open_model(settings.model_copy(update={"embeddings": spec}), redis)
+        serving = await serving_model(redis, settings)
+        embedder, indexes = await open_model(settings.model_copy(update={"embeddings": serving.spec}), redis,
+                                             serving.layout)
         bot = cls(settings, redis, embedder, indexes)
-        if spec != settings.embeddings:
+        if serving != Serving(settings.embeddings, LAYOUT):
             bot._ingest_model = await open_model(settings, redis)
         return bot
 
@@ -103,7 +105,7 @@ class Lorebot:
         if now < self._next_model_check:
             return
         self._next_model_check = now + MODEL_CHECK_S
-        if await serving_spec(self.redis, self.settings, quiet=True) != self.settings.embeddings:
+        if await serving_model(self.redis, self.settings, quiet=True) != Serving(self.settings.embeddings, LAYOUT):
             return
         self._retired.append(self.embedder)
         self.embedder, self.indexes = self._ingest_model

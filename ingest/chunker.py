@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from bot.retrieval.languages import detect_language
+from bot.retrieval.tokens import index_terms
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
@@ -22,6 +25,8 @@ class Chunk:
     title: str
     headings: tuple[str, ...]
     text: str
+    language: str = ""  # ISO 639-1 (bot.retrieval.languages), set by label()
+    terms: str = ""  # extra search tokens (bot.retrieval.tokens.index_terms), set by label()
 
     @property
     def heading(self) -> str:
@@ -32,6 +37,13 @@ class Chunk:
         """What the embedder sees: title and heading path give a passage its context."""
         head = " > ".join(h for h in (self.title, *self.headings) if h)
         return f"{head}\n\n{self.text}" if head else self.text
+
+
+def label(chunk: Chunk) -> Chunk:
+    """The chunk with its language (English when it cannot be told) and its search terms."""
+    language = detect_language(chunk.text) or detect_language(chunk.title) or "en"
+    head = " ".join((chunk.title, *chunk.headings))
+    return replace(chunk, language=language, terms=index_terms(f"{head}\n{chunk.text}", language))
 
 
 @dataclass(frozen=True, slots=True)

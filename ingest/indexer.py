@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +22,11 @@ from redisvl.query import FilterQuery
 from redisvl.query.filter import Tag
 
 from bot.retrieval.embedder import CachedEmbedder
+from bot.retrieval.languages import normalise
 from bot.store.index import Indexes, doc_tag
+from bot.retrieval.languages import redisearch_language
 from bot.retrieval.serving_model import mark_synced
-from ingest.chunker import Chunk, Chunker
+from ingest.chunker import Chunk, Chunker, label
 from ingest.documents import Document, Failure
 from ingest.export import Export, ExportError
 from ingest.readers import read_export
@@ -80,8 +82,6 @@ def _read_all(location: Path, kind: str | None, page_url_base: str) -> tuple[lis
             n = seen.get(item.doc_id, 0) + 1
             seen[item.doc_id] = n
             if n > 1:  # e.g. two files of one name in one Drive folder: distinct documents
-                from dataclasses import replace
-
                 item = replace(item, doc_id=f"{item.doc_id}#{n}")
             docs.append(item)
     return docs, failures
@@ -151,7 +151,8 @@ class Indexer:
                 await self.delete_document(source, doc_id, int(rec.get("chunks") or 0))
                 report.deleted += 1
         report.chunks_embedded = self.embedder.encoded - encoded_before
-        await mark_synced(self.redis, self.indexes.keys.prefix, self.indexes.keys.model_id, self.spec, source)
+        keys = self.indexes.keys
+        await mark_synced(self.redis, keys.prefix, keys.model_id, self.spec, source, keys.layout)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -162,11 +163,19 @@ class Indexer:
         batch at a time) the other has its cache lookup, cache store and Redis writes done. When a
         batch fails, the other one still completes and is stored: the next sync resumes after it."""
         Batch = list[tuple[Document, list[Chunk]]]
+        labelled = self.indexes.keys.layout >= 2
         queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=2)
         done = 0
 
         def chunk_all(docs: list[Document]) -> Batch:
-            return [(d, self.chunker.chunk(d.title, d.text)) for d in docs]
+            # NFKC as questions are (bot.retrieval.languages), then each chunk's language and search
+            # terms, here in the chunking thread, overlapped with the model's encoding.
+            out: Batch = []
+            for d in docs:
+                d = replace(d, title=normalise(d.title), text=normalise(d.text))
+                chunks = self.chunker.chunk(d.title, d.text)
+                out.append((d, [label(c) for c in chunks] if labelled else chunks))
+            return out
 
         async def produce() -> None:
             try:
@@ -230,7 +239,9 @@ class Indexer:
         for n in range(len(chunks), old):
             pipe.delete(keys.chunk(tag, n))
         for chunk, vec in zip(chunks, vecs):
+            labels = {"lang": redisearch_language(chunk.language), "terms": chunk.terms} if keys.layout >= 2 else {}
             pipe.hset(keys.chunk(tag, chunk.n), mapping={
+                **labels,
                 "text": chunk.text,
                 "title": doc.title,
                 "heading": chunk.heading,

@@ -20,7 +20,7 @@ from redisvl.query.filter import FilterExpression, Tag
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.fusion import Ranked, normalised_sum, reciprocal_rank
 from bot.store.index import Indexes
-from bot.retrieval.query_text import full_text_query, search_terms
+from bot.retrieval.query_text import Keywords, full_text_query, keywords
 from bot.types import Passage
 
 BATCHES_FROM = 0.05  # share of all chunks from which a filtered KNN walks the graph (Retriever.knn_policy)
@@ -31,6 +31,7 @@ MAX_SHARES = 10_000  # filters remembered (one per distinct set of visible sourc
 EF_RUNTIME = 100
 CANDIDATE_FIELDS = ["source", "doc_id"]  # enough to fuse; the chosen passages' text is read afterwards
 PASSAGE_FIELDS = ["text", "title", "heading", "path", "url"]
+EXPANDED = "(expanded)"  # how FT.EXPLAINCLI marks the words a query expansion made
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Retriever:
         self.config = config or RetrievalConfig()
         self.dtype = str(indexes.chunks.schema.fields["embedding"].attrs.datatype.value).lower()
         self._shares: dict[str, tuple[float, float]] = {}  # filter -> (share of chunks, when measured)
+        self._segmented: dict[str, list[str]] = {}  # Han text -> its friso words
 
     async def search(self, text: str, sources: list[str] | None, top_k: int,
                      mode: str | None = None, context: str = "") -> list[Passage]:
@@ -104,10 +106,10 @@ class Retriever:
             if how.vector:
                 weights.append(("vector", how.vector_weight * weight))
                 tasks.append(self._vector(q, flt, policy))
-            terms = search_terms(q)
-            if how.bm25 and terms:
+            words = keywords(q)
+            if how.bm25 and words:
                 weights.append(("bm25", how.text_weight * weight))
-                tasks.append(self._bm25(terms, sources))
+                tasks.append(self._bm25(words, sources))
         if not tasks:
             return []
         results = await asyncio.gather(*tasks)
@@ -144,13 +146,36 @@ class Retriever:
             hit["score"] = 1.0 - float(hit["vector_distance"])  # cosine similarity
         return hits
 
-    async def _bm25(self, terms: list[str], sources: list[str] | None) -> list[dict]:
+    async def _bm25(self, words: Keywords, sources: list[str] | None) -> list[dict]:
+        exact = words.exact + (await self._segments(words.han) if words.han else [])
+        text = full_text_query(words.terms, sources, words.language, exact)
+        if not text:
+            return []
         query = FilterQuery(
-            filter_expression=FilterExpression(full_text_query(terms, sources)),
-            return_fields=CANDIDATE_FIELDS, num_results=self.config.candidates,
+            filter_expression=FilterExpression(text), return_fields=CANDIDATE_FIELDS,
+            num_results=self.config.candidates,
         )
         query.scorer("BM25STD").with_scores().verbatim()  # full_text_query spells out each word's forms
         return await self.indexes.chunks.query(query)
+
+    async def _segments(self, runs: list[str]) -> list[str]:
+        """Chinese words of `runs` as the index's friso segmenter cuts them (Chinese chunks are
+        indexed so, bot.store.index): FT.EXPLAINCLI shows the words its Chinese query expansion
+        makes, "通讯费最多" -> 通讯, 费, 最多. Remembered: questions repeat their phrases."""
+        key = " ".join(runs)
+        if key not in self._segmented:
+            client = self.indexes.chunks.client
+            lines = await client.execute_command(  # type: ignore[union-attr]
+                "FT.EXPLAINCLI", self.indexes.chunks.name, key, "LANGUAGE", "chinese")
+            words = []
+            for line in lines:
+                line = (line.decode() if isinstance(line, bytes) else str(line)).strip()
+                if line.endswith(EXPANDED):
+                    words.append(line[: -len(EXPANDED)])
+            if len(self._segmented) >= MAX_SHARES:
+                self._segmented.clear()
+            self._segmented[key] = list(dict.fromkeys(words))
+        return self._segmented[key]
 
     def _fuse(self, how: Mode, runs: list[tuple[tuple[str, float], list[dict]]], top_k: int) -> list[Passage]:
         """The best `top_k` chunks, as passages without their text yet."""
