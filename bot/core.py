@@ -27,6 +27,7 @@ from bot.answering.extractive import extractive_answer
 from bot.answering.generation import Generator, ModelUnavailable
 from bot.store.index import Indexes
 from bot.answering.memory import Memory
+from bot.answering.notices import TEXTS, Notice, notice, notice_language
 from bot.keys import LAYOUT
 from bot.retrieval.serving_model import Serving, open_model, serving_model
 from bot.answering.prompt import build_messages
@@ -39,14 +40,14 @@ OnText = Callable[[str], Awaitable[None]]
 MAX_QUESTION_CHARS = 4000
 MODEL_CHECK_S = 30.0  # how often a process waiting for a model switch looks whether it has happened
 
-# Adapters replace this with how an admin links a source on their platform (Reason.NO_SOURCES).
-NO_SOURCES = "No document source is linked to this channel (`{scope}`) yet, so I have nothing to answer from."
-NOT_FOUND = "I could not find anything about that in the documents this channel can see."
-EMPTY = "Ask me a question about your documents, for example: “How do I set up the Slack app?”"
-REDIS_DOWN = "I can't reach my document store (Redis) right now. Please try again in a minute."
-SEARCH_FAILED = "I couldn't search the documents: {reason}. Please try again in a minute."
-TIMED_OUT = ("I couldn't answer within {seconds:.0f} s: my document store or the model did not respond in "
-             "time. Please try again in a minute.")
+# The English notices (bot.answering.notices has them in the question's language too). Adapters
+# replace NO_SOURCES with how an admin links a source on their platform (Reason.NO_SOURCES).
+NO_SOURCES = TEXTS[Notice.NO_SOURCES]["en"]
+NOT_FOUND = TEXTS[Notice.NOT_FOUND]["en"]
+EMPTY = TEXTS[Notice.EMPTY_QUESTION]["en"]
+REDIS_DOWN = TEXTS[Notice.REDIS_UNAVAILABLE]["en"]
+SEARCH_FAILED = TEXTS[Notice.SEARCH_FAILED]["en"]
+TIMED_OUT = TEXTS[Notice.TIMED_OUT]["en"]
 DEADLINE_GRACE_S = 2.0  # past the answer deadline, for what runs after generation stopped at it
 BOOKKEEPING_S = 5.0  # memory and answer log, once the answer is ready: never worth losing the answer for
 
@@ -122,6 +123,7 @@ class Lorebot:
         question = " ".join(q.text.split())[:MAX_QUESTION_CHARS]
         if not question:
             return Answer(EMPTY, mode=AnswerMode.NOTICE, error=Reason.EMPTY_QUESTION)
+        lang = notice_language(question)
         # The deadline runs from the question's arrival, so time spent queued counts too.
         deadline = asyncio.get_running_loop().time() + self.settings.answer_deadline
         try:
@@ -132,13 +134,14 @@ class Lorebot:
                     answer = await self._answer(q, question, on_text, deadline)
         except TimeoutError:
             log.warning("no answer within the deadline (%.0f s)", self.settings.answer_deadline)
-            return Answer(TIMED_OUT.format(seconds=self.settings.answer_deadline), mode=AnswerMode.NOTICE, error=Reason.TIMEOUT)
+            return Answer(notice(Notice.TIMED_OUT, lang, seconds=self.settings.answer_deadline),
+                          mode=AnswerMode.NOTICE, error=Reason.TIMEOUT)
         except RedisError as exc:
-            return self._redis_down(exc)
+            return self._redis_down(exc, lang)
         except RedisSearchError as exc:  # redisvl wraps the client's errors
             if not isinstance(exc.__cause__, (RedisConnectionError, RedisTimeoutError)):
                 raise
-            return self._redis_down(exc.__cause__)
+            return self._redis_down(exc.__cause__, lang)
         try:
             async with asyncio.timeout(BOOKKEEPING_S):
                 if answer.mode != AnswerMode.NOTICE:
@@ -150,10 +153,12 @@ class Lorebot:
         return dataclasses.replace(answer, id=answer_id)
 
     async def _answer(self, q: Question, question: str, on_text: OnText | None, deadline: float) -> Answer:
+        lang = notice_language(question)
         await self.follow_model_switch()
         sources = await visible_sources(self.redis, self.settings, q)
         if sources == []:
-            return Answer(NO_SOURCES.format(scope=q.scope), mode=AnswerMode.NOTICE, error=Reason.NO_SOURCES)
+            return Answer(notice(Notice.NO_SOURCES, lang, scope=q.scope), mode=AnswerMode.NOTICE,
+                          error=Reason.NO_SOURCES)
         history = await self.memory.recent(q.conversation)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
         # One deadline for the whole answer: the question's embedding and the generation share it.
@@ -161,19 +166,20 @@ class Lorebot:
             async with asyncio.timeout_at(deadline):
                 passages = await self.retriever.search(question, sources, self.settings.top_k, context=previous)
         except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
-            return Answer(SEARCH_FAILED.format(reason=exc), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
+            return Answer(notice(Notice.SEARCH_FAILED, lang, reason=exc), mode=AnswerMode.NOTICE,
+                          error=Reason.MODEL_UNAVAILABLE)
         except TimeoutError:
             reason = f"the search did not finish within {self.settings.answer_deadline:.0f} s"
-            return Answer(SEARCH_FAILED.format(reason=reason), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
+            return Answer(notice(Notice.SEARCH_FAILED, lang, reason=reason), mode=AnswerMode.NOTICE,
+                          error=Reason.MODEL_UNAVAILABLE)
         if not passages:
-            return Answer(NOT_FOUND, mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND)
+            return Answer(notice(Notice.NOT_FOUND, lang), mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND)
         if self.generator is None:
             return extractive_answer(question, passages)
         try:
             text = await self.generator.generate(build_messages(question, passages, history), on_text, deadline)
         except ModelUnavailable as exc:
-            fallback = extractive_answer(question, passages, intro=f"I couldn't generate an answer: {exc}. "
-                                         "Here are the most relevant passages instead:")
+            fallback = extractive_answer(question, passages, intro=notice(Notice.GENERATION_FAILED, lang, reason=exc))
             return dataclasses.replace(fallback, error=Reason.MODEL_UNAVAILABLE)
         text, citations = cite(text, passages)
         return Answer(text=text, citations=citations, mode=AnswerMode.GENERATIVE)
@@ -181,10 +187,10 @@ class Lorebot:
     async def forget(self, q: Question) -> bool:
         return await self.memory.forget(q.conversation)
 
-    def _redis_down(self, exc: Exception) -> Answer:
+    def _redis_down(self, exc: Exception, lang: str = "en") -> Answer:
         """The notice at once; meanwhile a dead embedded server is started again (in the background:
         loading a large index takes a while), so the next question is answered."""
         log.warning("redis unavailable while answering: %s", type(exc).__name__)
         if self._revival is None or self._revival.done():  # one at a time; with REDIS_URL set it does nothing
             self._revival = asyncio.create_task(revive_embedded(self.settings))
-        return Answer(REDIS_DOWN, mode=AnswerMode.NOTICE, error=Reason.REDIS_UNAVAILABLE)
+        return Answer(notice(Notice.REDIS_UNAVAILABLE, lang), mode=AnswerMode.NOTICE, error=Reason.REDIS_UNAVAILABLE)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import hashlib
+import json
 import os
 import re
 import threading
@@ -46,6 +48,31 @@ class Embedder(ABC):
         return await self._encode(texts) if texts else np.zeros((0, self.dims), dtype=np.float32)
 
 
+E5_PREFIXES = ("query: ", "passage: ")  # what the e5 family was trained with (intfloat's model cards)
+PASSAGE_PROMPTS = ("document", "passage", "corpus", "doc")  # names sentence-transformers configs use
+
+
+def model_prefixes(path: Path) -> tuple[str, str]:
+    """(query prefix, passage prefix) a sentence-transformers model folder asks for: the "prompts"
+    of its config_sentence_transformers.json ({"query": ..., "document"/"passage": ...}); else
+    e5's when the folder or its config names an e5 model; else none."""
+    try:
+        config = json.loads((path / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = {}
+    prompts = config.get("prompts") or {}
+    if isinstance(prompts, dict) and prompts.get("query"):
+        passage = next((prompts[k] for k in PASSAGE_PROMPTS if prompts.get(k)), "")
+        return str(prompts["query"]), str(passage)
+    try:
+        name = json.loads((path / "config.json").read_text(encoding="utf-8")).get("_name_or_path", "")
+    except (OSError, ValueError):
+        name = ""
+    if re.search(r"(^|[\W_])e5([\W_]|$)", f"{path.name} {name}".lower()):
+        return E5_PREFIXES
+    return "", ""
+
+
 def local_model_path(spec: str = "local") -> Path:
     if spec.startswith("local:"):
         return Path(spec.split(":", 1)[1])
@@ -63,9 +90,16 @@ _COUNTERS = threading.local()  # torch already uses every core: one batch at a t
 class LocalEmbedder(Embedder):
     """sentence-transformers on the CPU; encoding runs in a worker thread, one batch at a time."""
 
-    def __init__(self, spec: str = "local", batch_size: int = 32):
+    def __init__(self, spec: str = "local", batch_size: int = 32,
+                 query_prefix: str | None = None, passage_prefix: str | None = None):
         self.path = local_model_path(spec)
         self.model_id = "minilm-l6-v2" if spec == "local" else re.sub(r"\W+", "-", self.path.name).strip("-")
+        found = model_prefixes(self.path) if spec != "local" else ("", "")
+        self.query_prefix = found[0] if query_prefix is None else query_prefix
+        self.passage_prefix = found[1] if passage_prefix is None else passage_prefix
+        if (query_prefix, passage_prefix) != (None, None):  # set by hand: other vectors, another index
+            digest = hashlib.sha1(f"{self.query_prefix}\x00{self.passage_prefix}".encode()).hexdigest()[:8]
+            self.model_id += f"-p{digest}"
         self.dims = 384
         self.max_tokens = 256
         self.batch_size = batch_size
@@ -88,8 +122,10 @@ class LocalEmbedder(Embedder):
             model = _MODELS[self.path]
         dims = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dims = int(dims() or 384)
-        self.max_tokens = int(model.max_seq_length)
         self._model = model
+        # The passage prefix takes part of every chunk's window.
+        prefix = len(model.tokenizer(self.passage_prefix, add_special_tokens=False)["input_ids"]) if self.passage_prefix else 0
+        self.max_tokens = int(model.max_seq_length) - prefix
         return model
 
     async def prepare(self) -> None:
@@ -106,6 +142,14 @@ class LocalEmbedder(Embedder):
             tok.no_padding()
             per_thread[self.path] = tok
         return len(tok.encode(text, add_special_tokens=True).ids)
+
+    async def embed_query(self, text: str) -> np.ndarray:
+        return (await self._encode([self.query_prefix + text]))[0]
+
+    async def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dims), dtype=np.float32)
+        return await self._encode([self.passage_prefix + t for t in texts] if self.passage_prefix else texts)
 
     def _encode_sync(self, texts: list[str]) -> np.ndarray:
         model = self._load()
@@ -227,4 +271,4 @@ def build_embedder(settings: Settings) -> Embedder:
     spec = settings.embeddings
     if spec.startswith("openai:"):
         return OpenAIEmbedder(settings, spec.split(":", 1)[1])
-    return LocalEmbedder(spec)
+    return LocalEmbedder(spec, query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix)

@@ -9,8 +9,13 @@ Two ways, both weighted per list:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -46,3 +51,70 @@ def normalised_sum(lists: Sequence[Ranked]) -> dict[str, float]:
             fused.setdefault(key, 0.0)
     return fused
 
+
+
+# Learned fusion: a linear score over per-candidate features, fitted across datasets
+# (bench.fusion_fit, leave-one-corpus-out) and kept in fusion_weights.json beside this file.
+WEIGHTS_FILE = Path(__file__).with_name("fusion_weights.json")
+GAP_AT = 10  # a list's confidence compares its best score with its GAP_AT-th
+FEATURES = [
+    "v",  # vector score, min-max normalised over the list (0: not in it)
+    "b",  # BM25 score, likewise
+    "v*gap_v",  # ... times the vector list's confidence: cosine of its best minus its 10th
+    "b*gap_b",  # ... times the BM25 list's: 1 - its 10th score / its best
+    "cos",  # the raw cosine similarity (0: not in the vector list)
+    "rank_v",  # 1 / (10 + rank) in the vector list (0: not in it)
+    "rank_b",  # likewise in the BM25 list
+]
+
+
+def _normalised(lst: Ranked) -> dict[str, float]:
+    if not lst.keys:
+        return {}
+    low, high = min(lst.scores), max(lst.scores)
+    span = high - low
+    return {k: (s - low) / span if span > 0 else 0.5 for k, s in zip(lst.keys, lst.scores)}
+
+
+def _gap(scores: Sequence[float], relative: bool) -> float:
+    if not scores:
+        return 0.0
+    top, nth = scores[0], scores[min(GAP_AT, len(scores)) - 1]
+    if relative:
+        return 1.0 - nth / top if top > 0 else 0.0
+    return top - nth
+
+
+def feature_rows(vector: Ranked, bm25: Ranked) -> tuple[list[str], np.ndarray]:
+    """The candidates of both lists (keys) and their FEATURES, one row each."""
+    nv, nb = _normalised(vector), _normalised(bm25)
+    gap_v, gap_b = _gap(vector.scores, relative=False), _gap(bm25.scores, relative=True)
+    cos = dict(zip(vector.keys, vector.scores))
+    rank_v = {k: 1.0 / (10 + r) for r, k in enumerate(vector.keys, 1)}
+    rank_b = {k: 1.0 / (10 + r) for r, k in enumerate(bm25.keys, 1)}
+    keys = list(dict.fromkeys([*vector.keys, *bm25.keys]))
+    rows = np.zeros((len(keys), len(FEATURES)), dtype=np.float64)
+    for i, k in enumerate(keys):
+        v, b = nv.get(k, 0.0), nb.get(k, 0.0)
+        rows[i] = (v, b, v * gap_v, b * gap_b, cos.get(k, 0.0), rank_v.get(k, 0.0), rank_b.get(k, 0.0))
+    return keys, rows
+
+
+@lru_cache(maxsize=1)
+def fitted_weights() -> tuple[float, ...]:
+    """The weights bench.fusion_fit fitted (fusion_weights.json)."""
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    if data["features"] != FEATURES:
+        raise RuntimeError(f"{WEIGHTS_FILE.name} was fitted for other features: run bench.fusion_fit --write")
+    return tuple(float(w) for w in data["weights"])
+
+
+def learned(vector: Ranked, bm25: Ranked, weights: Sequence[float] | None = None) -> dict[str, float]:
+    """Fused scores of the candidates of a vector and a BM25 list: the fitted linear combination of
+    their FEATURES, scaled by the lists' weight (the vector list's; both carry the same)."""
+    keys, rows = feature_rows(vector, bm25)
+    if not keys:
+        return {}
+    w = np.asarray(weights if weights is not None else fitted_weights(), dtype=np.float64)
+    scores = rows @ w
+    return {k: float(s) * vector.weight for k, s in zip(keys, scores)}

@@ -23,7 +23,7 @@ from redisvl.query.filter import Tag
 from redisvl.utils.stopwords import get_stopwords
 
 from bot.retrieval.languages import normalise, question_language, redisearch_language, stemmer_language
-from bot.retrieval.tokens import HAS_CJK, HAS_KANA_OR_HANGUL, cjk_grams, han_runs, identifier_forms
+from bot.retrieval.tokens import HAS_CJK, HAS_KANA_OR_HANGUL, cjk_grams, han_runs, identifier_forms, joined_runs
 
 # RediSearch's own default stopword list, in case a language list lacks one of them.
 REDISEARCH_STOPWORDS = frozenset(
@@ -32,6 +32,7 @@ REDISEARCH_STOPWORDS = frozenset(
 )
 STOPWORDS = frozenset(get_stopwords("english")) | REDISEARCH_STOPWORDS
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD_OR_MARK = re.compile(r"[^\W_]+|\S")
 _EXACT = re.compile(r"[^\W_]+(?:_[^\W_]+)*")  # tokens asked for as written: words joined by "_"
 MAX_TERMS = 48
 MAX_TERM_CHARS = 64
@@ -105,10 +106,24 @@ def keywords(text: str) -> Keywords:
         if part not in terms and part not in skip:
             terms.append(part)
     exact = joined + [gram for gram in cjk_grams(text) if gram not in skip]
+    for run in _runs(text, skip):
+        exact += joined_runs(run)
     # Chinese segments come from the index's own segmenter (friso), so they match what it indexed;
     # Japanese and Korean (kana, hangul) are left to the n-grams.
     han = han_runs(text) if HAS_CJK.search(text) and not HAS_KANA_OR_HANGUL.search(text) else []
     return Keywords(terms[:MAX_TERMS], language, list(dict.fromkeys(exact))[:MAX_TERMS], han)
+
+
+def _runs(text: str, skip: frozenset[str]) -> list[list[str]]:
+    """Runs of consecutive ASCII words with only spaces between them, split at stopwords."""
+    runs: list[list[str]] = [[]]
+    for match in _WORD_OR_MARK.finditer(text):
+        word = match.group().lower()
+        if not word.isalnum() or word in skip or not word.isascii():
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    return [r for r in runs if len(r) > 1]
 
 
 def full_text_query(terms: list[str], sources: list[str] | None, language: str = "english",

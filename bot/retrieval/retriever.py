@@ -18,6 +18,7 @@ from redisvl.query import FilterQuery, VectorQuery
 from redisvl.query.filter import FilterExpression, Tag
 
 from bot.retrieval.embedder import Embedder
+from bot.retrieval.languages import normalise
 from bot.retrieval.fusion import Ranked, normalised_sum, reciprocal_rank
 from bot.store.index import Indexes
 from bot.retrieval.query_text import Keywords, full_text_query, keywords
@@ -95,6 +96,7 @@ class Retriever:
         if name not in MODES:
             raise ValueError(f"unknown retrieval mode {name!r}; known: {', '.join(MODES)}")
         how = MODES[name]
+        text, context = normalise(text), normalise(context)  # as chunks are (ingest)
         if not text.strip():
             return []  # nothing to search for (and embedding endpoints refuse empty input)
         queries = [(text, 1.0)] + ([(f"{context}\n{text}", 0.5)] if context else [])
@@ -114,6 +116,19 @@ class Retriever:
             return []
         results = await asyncio.gather(*tasks)
         return await self._passages(self._fuse(how, list(zip(weights, results)), top_k))
+
+    async def candidates(self, text: str, sources: list[str] | None) -> dict[str, list[dict]]:
+        """Each side's candidate chunks for `text` ({"vector": hits, "bm25": hits}, best first, each
+        hit with "id", "source", "doc_id" and its raw "score"), as search fuses them: for benchmarks
+        that fit or compare fusions (bench.fusion_fit)."""
+        text = normalise(text)
+        flt = source_filter(sources)
+        words = keywords(text)
+        vector, bm25 = await asyncio.gather(
+            self._vector(text, flt, await self.knn_policy(flt)),
+            self._bm25(words, sources) if words else asyncio.sleep(0, result=[]),
+        )
+        return {"vector": vector, "bm25": bm25}
 
     async def knn_policy(self, flt: FilterExpression | None) -> str | None:
         """How a filtered KNN runs. RediSearch 2.10 picks brute force over the matching chunks even

@@ -100,6 +100,14 @@ def identifier_forms(text: str) -> tuple[list[str], list[str]]:
     return joined, parts
 
 
+def joined_runs(words: list[str], longest: int = 4) -> list[str]:
+    """Consecutive words joined as an identifier would be: ["db", "pool", "max", "size"] gives
+    db_pool, db_pool_max, db_pool_max_size, pool_max, ... (runs of 2 to `longest` words), so an
+    identifier typed in parts finds the identifier written whole."""
+    return ["_".join(words[i : i + n]) for i in range(len(words)) for n in range(2, longest + 1)
+            if i + n <= len(words)]
+
+
 def index_terms(text: str, language: str) -> str:
     """The `terms` field of a chunk in `language` (ISO 639-1): identifier forms, and CJK bigrams
     unless the chunk is Chinese (friso segments a Chinese chunk's every field, these included)."""
