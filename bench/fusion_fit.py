@@ -25,6 +25,7 @@ from bot.retrieval.fusion import (
     FEATURES,
     WEIGHTS_FILE,
     Ranked,
+    _gap,
     feature_rows,
     learned,
     normalised_sum,
@@ -83,10 +84,14 @@ def fixed(name: str) -> Fusion:
                                                                     Ranked(0.6, b.keys, b.scores)]),
         "convex 0.5/0.5": lambda v, b: normalised_sum([Ranked(0.5, v.keys, v.scores),
                                                        Ranked(0.5, b.keys, b.scores)]),
+        # Hand-made confidence weights: each side's weight grows with its score gap up to a cap.
+        "convex x gap confidence": lambda v, b: normalised_sum([
+            Ranked(min(1.0, _gap(v.scores, False) / 0.3), v.keys, v.scores),
+            Ranked(min(1.0, _gap(b.scores, True) / 0.6), b.keys, b.scores)]),
     }[name]
 
 
-FIXED = ["vector", "bm25", "rrf", "convex 0.4/0.6 (old hybrid)", "convex 0.5/0.5"]
+FIXED = ["vector", "bm25", "rrf", "convex 0.4/0.6 (old hybrid)", "convex 0.5/0.5", "convex x gap confidence"]
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from redisvl.query.filter import FilterExpression, Tag
 
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.languages import normalise
-from bot.retrieval.fusion import Ranked, normalised_sum, reciprocal_rank
+from bot.retrieval.fusion import Ranked, learned, normalised_sum, reciprocal_rank
 from bot.store.index import Indexes
 from bot.retrieval.query_text import Keywords, full_text_query, keywords
 from bot.types import Passage
@@ -41,7 +41,7 @@ class Mode:
 
     vector: bool = True
     bm25: bool = True
-    fusion: str = "rrf"  # "rrf": reciprocal rank; "convex": min-max normalised scores
+    fusion: str = "rrf"  # "rrf": reciprocal rank; "convex": min-max normalised scores; "learned": fusion.learned
     vector_weight: float = 1.0
     text_weight: float = 1.0
     rrf_k: float = 60.0
@@ -57,9 +57,12 @@ MODES: dict[str, Mode] = {
     "rrf-tuned": Mode(per_doc=True, rrf_k=5, vector_weight=0.8),
     "convex": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6),
     "convex-equal": Mode(fusion="convex", vector_weight=0.5, text_weight=0.5, per_doc=True),
-    # Normalised scores keep how far ahead a clear winner is, which ranks lose; BM25 weighs a little
-    # more so short keyword questions, where it is far better than the embedding, stay as good.
-    "hybrid": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6, per_doc=True),
+    # The default until layout 2: normalised scores with fixed weights, tuned on SciFact.
+    "convex-tuned": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6, per_doc=True),
+    # Each side weighed by how sure it is of this question (its score gap), in a combination fitted
+    # across datasets (bot.retrieval.fusion.learned, bench.fusion_fit): an embedding blind to the
+    # question's language, or keywords matching nothing, get little say.
+    "hybrid": Mode(fusion="learned", per_doc=True),
 }
 DEFAULT_MODE = "hybrid"
 
@@ -207,7 +210,10 @@ class Retriever:
             for hit in hits:
                 best.setdefault(unit(hit["id"]), float(hit["score"]))
             lists.append(Ranked(weight, list(best), list(best.values())))
-        fused = reciprocal_rank(lists, how.rrf_k) if how.fusion == "rrf" else normalised_sum(lists)
+        if how.fusion == "learned":
+            fused = self._learned([name for (name, _), _ in runs], lists)
+        else:
+            fused = reciprocal_rank(lists, how.rrf_k) if how.fusion == "rrf" else normalised_sum(lists)
         # Chunks in order of their unit's fused score (a document's chunks stay together when fused
         # per document), then of their own best rank in any list.
         order = sorted(rows, key=lambda key: (-fused[unit(key)], min(ranks[key].values())))
@@ -226,6 +232,24 @@ class Retriever:
             if len(passages) >= top_k:
                 break
         return passages
+
+    @staticmethod
+    def _learned(names: list[str], lists: list[Ranked]) -> dict[str, float]:
+        """fusion.learned over each searched text's vector and BM25 lists (a side that found
+        nothing, or was not searched, is an empty list), the texts' scores added by their weight."""
+        fused: dict[str, float] = {}
+        pairs: list[dict[str, Ranked]] = []
+        for name, lst in zip(names, lists):
+            if not pairs or name in pairs[-1]:
+                pairs.append({})
+            pairs[-1][name] = lst
+        for pair in pairs:
+            weight = next(iter(pair.values())).weight
+            vector = pair.get("vector", Ranked(weight, [], []))
+            bm25 = pair.get("bm25", Ranked(weight, [], []))
+            for key, score in learned(Ranked(weight, vector.keys, vector.scores), bm25).items():
+                fused[key] = fused.get(key, 0.0) + score
+        return fused
 
     async def _passages(self, chosen: list[Passage]) -> list[Passage]:
         """The chosen chunks with their text, read in one round trip. A chunk deleted since the
