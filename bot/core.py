@@ -21,18 +21,18 @@ from redisvl.exceptions import RedisSearchError
 from bot.access import visible_sources
 from bot.answering.answer_log import AnswerLog
 from bot.answering.citations import cite
-from bot.store.connection import connect, revive_embedded
-from bot.retrieval.embedder import CachedEmbedder
 from bot.answering.extractive import extractive_answer
 from bot.answering.generation import Generator, ModelUnavailable
-from bot.store.index import Indexes
 from bot.answering.memory import Memory
 from bot.answering.notices import TEXTS, Notice, notice, notice_language
-from bot.keys import LAYOUT
-from bot.retrieval.serving_model import Serving, open_model, serving_model
 from bot.answering.prompt import build_messages
+from bot.keys import LAYOUT
+from bot.retrieval.embedder import CachedEmbedder
 from bot.retrieval.retriever import RetrievalConfig, Retriever
+from bot.retrieval.serving_model import Serving, open_model, serving_model
 from bot.settings import Settings
+from bot.store.connection import connect, revive_embedded
+from bot.store.index import Indexes
 from bot.types import Answer, AnswerMode, Question, Reason
 
 log = logging.getLogger(__name__)

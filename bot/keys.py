@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 LAYOUT = 2  # the index layout ingest writes (bot.store.index.chunk_schema says what each one holds)
 
 

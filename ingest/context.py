@@ -11,8 +11,8 @@ from typing import cast
 from redis.asyncio import Redis
 
 from bot.core import Lorebot
-from bot.retrieval.embedder import CachedEmbedder
 from bot.keys import LAYOUT
+from bot.retrieval.embedder import CachedEmbedder
 from bot.retrieval.serving_model import Serving, open_model, serving_model
 from bot.store.connection import connect
 from bot.store.index import Indexes

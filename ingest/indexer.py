@@ -22,10 +22,9 @@ from redisvl.query import FilterQuery
 from redisvl.query.filter import Tag
 
 from bot.retrieval.embedder import CachedEmbedder
-from bot.retrieval.languages import normalise
-from bot.store.index import Indexes, doc_tag
-from bot.retrieval.languages import redisearch_language
+from bot.retrieval.languages import normalise, redisearch_language
 from bot.retrieval.serving_model import mark_synced
+from bot.store.index import Indexes, doc_tag
 from ingest.chunker import Chunk, Chunker, label
 from ingest.documents import Document, Failure
 from ingest.export import Export, ExportError

@@ -22,13 +22,24 @@ import snowballstemmer
 from redisvl.query.filter import Tag
 from redisvl.utils.stopwords import get_stopwords
 
-from bot.retrieval.languages import normalise, question_language, redisearch_language, stemmer_language
-from bot.retrieval.tokens import HAS_CJK, HAS_KANA_OR_HANGUL, cjk_grams, han_runs, identifier_forms, joined_runs
+from bot.retrieval.languages import (
+    normalise,
+    question_language,
+    redisearch_language,
+    stemmer_language,
+)
+from bot.retrieval.tokens import (
+    HAS_CJK,
+    HAS_KANA_OR_HANGUL,
+    cjk_grams,
+    han_runs,
+    identifier_forms,
+    joined_runs,
+)
 
 # RediSearch's own default stopword list, in case a language list lacks one of them.
 REDISEARCH_STOPWORDS = frozenset(
-    "a is the an and are as at be but by for if in into it no not of on or such that their then there "
-    "these they this to was will with".split()
+    ["a", "is", "the", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "it", "no", "not", "of", "on", "or", "such", "that", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with"]
 )
 STOPWORDS = frozenset(get_stopwords("english")) | REDISEARCH_STOPWORDS
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)

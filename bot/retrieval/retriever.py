@@ -18,10 +18,10 @@ from redisvl.query import FilterQuery, VectorQuery
 from redisvl.query.filter import FilterExpression, Tag
 
 from bot.retrieval.embedder import Embedder
-from bot.retrieval.languages import normalise
 from bot.retrieval.fusion import Ranked, learned, normalised_sum, reciprocal_rank
-from bot.store.index import Indexes
+from bot.retrieval.languages import normalise
 from bot.retrieval.query_text import Keywords, full_text_query, keywords
+from bot.store.index import Indexes
 from bot.types import Passage
 
 BATCHES_FROM = 0.05  # share of all chunks from which a filtered KNN walks the graph (Retriever.knn_policy)

@@ -16,9 +16,9 @@ from typing import NamedTuple
 from redis.asyncio import Redis
 
 from bot import keys
+from bot.keys import LAYOUT, IndexKeys
 from bot.retrieval.embedder import CachedEmbedder, build_embedder
 from bot.settings import Settings
-from bot.keys import LAYOUT, IndexKeys
 from bot.store.index import Indexes, open_indexes
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,6 @@ each index layout (bot.keys.LAYOUT) its own keys:
 from __future__ import annotations
 
 import hashlib
-
 from dataclasses import dataclass
 
 from redis.asyncio import Redis

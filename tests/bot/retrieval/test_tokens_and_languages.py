@@ -3,7 +3,12 @@ of a question, without Redis."""
 
 from __future__ import annotations
 
-from bot.retrieval.languages import detect_language, normalise, question_language, redisearch_language
+from bot.retrieval.languages import (
+    detect_language,
+    normalise,
+    question_language,
+    redisearch_language,
+)
 from bot.retrieval.query_text import full_text_query, keywords
 from bot.retrieval.tokens import cjk_grams, identifier_forms, index_terms, strip_josa
 
