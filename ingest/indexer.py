@@ -11,9 +11,10 @@ changes nothing.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +82,7 @@ def _read_all(location: Path, kind: str | None, page_url_base: str) -> tuple[lis
             n = seen.get(item.doc_id, 0) + 1
             seen[item.doc_id] = n
             if n > 1:  # e.g. two files of one name in one Drive folder: distinct documents
-                item = replace(item, doc_id=f"{item.doc_id}#{n}")
+                item = dataclasses.replace(item, doc_id=f"{item.doc_id}#{n}")
             docs.append(item)
     return docs, failures
 
@@ -171,7 +172,7 @@ class Indexer:
             # terms, here in the chunking thread, overlapped with the model's encoding.
             out: Batch = []
             for d in docs:
-                d = replace(d, title=normalise(d.title), text=normalise(d.text))
+                d = dataclasses.replace(d, title=normalise(d.title), text=normalise(d.text))
                 chunks = self.chunker.chunk(d.title, d.text)
                 out.append((d, [label(c) for c in chunks] if labelled else chunks))
             return out

@@ -1,4 +1,4 @@
-"""The terminal front end: rendering answers, `lorebot chat`, and the main job `lorebot start`."""
+"""The terminal chat: rendering answers and `lorebot chat` (without a terminal: the demo questions)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from pathlib import Path
 from rich.console import Console
 from rich.markdown import Markdown
 
-from adapters.settings import AppSettings
 from adapters.chat.texts import with_link_hint
-from bot.access import LOCAL_CHANNEL
+from adapters.settings import AppSettings
 from bot.types import Answer, AnswerMode, Question
-from ingest.source_checks import Platform
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]  # adapters/cli/chat.py -> the repository
 SAMPLE_EXPORT = REPO_ROOT / "samples" / "lorebot-docs"
 DEMO_QUESTIONS = REPO_ROOT / "samples" / "demo-questions.json"
 SAMPLE_SOURCE = "lorebot-docs"
+MODE_LABELS = {AnswerMode.GENERATIVE: "generated", AnswerMode.EXTRACTIVE: "quoted passages",
+               AnswerMode.NOTICE: "notice"}
 
 
 def cli_answer(answer: Answer, q: Question) -> Answer:
@@ -30,11 +30,11 @@ def render_answer(console: Console, answer: Answer) -> None:
     if answer.citations:
         console.print()
         for c in answer.citations:
-            where = " / ".join(p for p in (c.path, c.title) if p)
+            where = f"{c.title} [dim]({c.path})[/dim]" if c.path else c.title  # a file's path ends with its name
             heading = f" › {c.heading}" if c.heading else ""
             link = f"  {c.url}" if c.url else ""
             console.print(f"[bold][{c.n}][/bold] {where}{heading}  [dim]({c.source})[/dim]{link}")
-    mode = {AnswerMode.GENERATIVE: "generated", AnswerMode.EXTRACTIVE: "quoted passages", AnswerMode.NOTICE: "notice"}[answer.mode]
+    mode = MODE_LABELS[answer.mode]
     console.print(f"[dim]— {mode}[/dim]")
 
 
@@ -76,19 +76,3 @@ async def chat_loop(settings: AppSettings, base: Question, console: Console, int
 
 def _ask(base: Question, text: str) -> Question:
     return Question(platform=base.platform, channel=base.channel, text=text, user="terminal", thread=base.thread)
-
-
-async def main_job(settings: AppSettings, console: Console, interactive: bool) -> None:
-    """Start Redis, index the sample export (only what changed), then run the configured bots, or the chat."""
-    from adapters.cli.processes import configured_bots, run_bots
-    from adapters.cli.ingest_output import print_report, run_sync
-
-    if SAMPLE_EXPORT.is_dir():
-        report = await run_sync(settings, SAMPLE_SOURCE, SAMPLE_EXPORT, None, quiet=not interactive)
-        print_report(console, report)
-    bots = configured_bots(settings)
-    if bots:
-        await run_bots(settings, bots, console)
-        return
-    console.print("[dim]No Slack or Discord credentials configured: starting the terminal chat.[/dim]")
-    await chat_loop(settings, Question(platform=Platform.CLI, channel=LOCAL_CHANNEL, text=""), console, interactive)

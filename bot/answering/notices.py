@@ -32,14 +32,14 @@ LANGUAGES = ("en", "de", "fr", "es", "pt", "zh", "ja", "ko")
 
 TEXTS: dict[Notice, dict[str, str]] = {
     Notice.EMPTY_QUESTION: {
-        "en": "Ask me a question about your documents, for example: “How do I set up the Slack app?”",
-        "de": "Stellen Sie mir eine Frage zu Ihren Dokumenten, zum Beispiel: „Wie richte ich die Slack-App ein?“",
-        "fr": "Posez-moi une question sur vos documents, par exemple : « Comment configurer l’application Slack ? »",
-        "es": "Hazme una pregunta sobre tus documentos, por ejemplo: «¿Cómo configuro la app de Slack?»",
-        "pt": "Faça-me uma pergunta sobre os seus documentos, por exemplo: “Como configuro o app do Slack?”",
-        "zh": "请就您的文档向我提问，例如：“如何设置 Slack 应用？”",
-        "ja": "ドキュメントについて質問してください。例：「Slack アプリはどう設定しますか？」",
-        "ko": "문서에 대해 질문해 주세요. 예: “Slack 앱은 어떻게 설정하나요?”",
+        "en": "Ask me a question about your documents, for example: “How do I connect my first source?”",
+        "de": "Stellen Sie mir eine Frage zu Ihren Dokumenten, zum Beispiel: „Wie verbinde ich meine erste Quelle?“",
+        "fr": "Posez-moi une question sur vos documents, par exemple : « Comment connecter ma première source ? »",
+        "es": "Hazme una pregunta sobre tus documentos, por ejemplo: «¿Cómo conecto mi primera fuente?»",
+        "pt": "Faça-me uma pergunta sobre os seus documentos, por exemplo: “Como ligo a minha primeira fonte?”",
+        "zh": "请就您的文档向我提问，例如：“如何连接我的第一个来源？”",
+        "ja": "ドキュメントについて質問してください。例：「最初のソースはどう接続しますか？」",
+        "ko": "문서에 대해 질문해 주세요. 예: “첫 번째 소스는 어떻게 연결하나요?”",
     },
     Notice.NO_SOURCES: {
         "en": "No document source is linked to this channel (`{scope}`) yet, so I have nothing to answer from.",

