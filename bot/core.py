@@ -82,7 +82,7 @@ class Lorebot:
         serving = await serving_model(redis, settings)
         embedder, indexes = await open_model(settings.model_copy(update={"embeddings": serving.spec}), redis,
                                              serving.layout)
-        bot = cls(settings, redis, embedder, indexes)
+        bot = cls(settings, redis, embedder, indexes, clock)
         if serving != Serving(settings.embeddings, LAYOUT):
             bot._ingest_model = await open_model(settings, redis)
         return bot
