@@ -105,10 +105,11 @@ class Keywords:
         return bool(self.terms or self.exact or self.han)
 
 
-def keywords(text: str) -> Keywords:
-    """The keyword side of a question (NFKC-normalised first, as chunks are at ingest)."""
+def keywords(text: str, indexed: frozenset[str] | None = None) -> Keywords:
+    """The keyword side of a question (NFKC-normalised first, as chunks are at ingest). `indexed`:
+    the languages the index holds (bot.retrieval.languages.question_language)."""
     text = normalise(text)
-    code = question_language(text)
+    code = question_language(text, indexed)
     language = stemmer_language(code) if code else "english"
     skip = stopwords(redisearch_language(code))
     terms = search_terms(text, redisearch_language(code))

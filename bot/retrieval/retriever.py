@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from redis.commands.search.query import Query
+from redis.exceptions import ResponseError
 from redisvl.query import FilterQuery, VectorQuery
 from redisvl.query.filter import FilterExpression, Tag
 
@@ -22,7 +23,7 @@ from bot.retrieval.embedder import Embedder
 from bot.retrieval.fusion import Ranked, learned, normalised_sum, reciprocal_rank
 from bot.retrieval.languages import normalise
 from bot.retrieval.query_text import Keywords, full_text_query, keywords
-from bot.store.index import Indexes
+from bot.store.index import LANGUAGE_FIELD, Indexes
 from bot.types import Passage
 
 BATCHES_FROM = 0.05  # share of all chunks from which a filtered KNN walks the graph (Retriever.knn_policy)
@@ -33,6 +34,7 @@ MAX_SHARES = 10_000  # filters remembered (one per distinct set of visible sourc
 EF_RUNTIME = 100
 CANDIDATE_FIELDS = ["source", "doc_id"]  # enough to fuse; the chosen passages' text is read afterwards
 PASSAGE_FIELDS = ["text", "title", "heading", "path", "url"]
+ENGLISH_ONLY = frozenset({"english"})
 EXPANDED = "(expanded)"  # how FT.EXPLAINCLI marks the words a query expansion made
 
 
@@ -90,6 +92,7 @@ class Retriever:
         self.dtype = str(indexes.chunks.schema.fields["embedding"].attrs.datatype.value).lower()
         self._shares: dict[str, tuple[float, float]] = {}  # filter -> (share of chunks, when measured)
         self._segmented: dict[str, list[str]] = {}  # Han text -> its friso words
+        self._languages: tuple[frozenset[str], float] = (ENGLISH_ONLY, -SHARE_TTL)  # (languages, when read)
 
     async def search(self, text: str, sources: list[str] | None, top_k: int,
                      mode: str | None = None, context: str = "") -> list[Passage]:
@@ -112,8 +115,8 @@ class Retriever:
             if how.vector:
                 weights.append(("vector", how.vector_weight * weight))
                 tasks.append(self._vector(q, flt, policy))
-            words = keywords(q)
-            if how.bm25 and words:
+            words = keywords(q, await self.indexed_languages()) if how.bm25 else None
+            if words:
                 weights.append(("bm25", how.text_weight * weight))
                 tasks.append(self._bm25(words, sources))
         if not tasks:
@@ -127,12 +130,27 @@ class Retriever:
         that fit or compare fusions (bench.fusion_fit)."""
         text = normalise(text)
         flt = source_filter(sources)
-        words = keywords(text)
+        words = keywords(text, await self.indexed_languages())
         vector, bm25 = await asyncio.gather(
             self._vector(text, flt, await self.knn_policy(flt)),
             self._bm25(words, sources) if words else asyncio.sleep(0, result=[]),
         )
         return {"vector": vector, "bm25": bm25}
+
+    async def indexed_languages(self) -> frozenset[str]:
+        """The languages of the chunks (their `lang` tag values), looked up once a minute: a question
+        is told apart only among them (bot.retrieval.languages.question_language). An index built
+        before chunks had a language: English."""
+        languages, when = self._languages
+        if time.monotonic() - when >= SHARE_TTL:
+            try:
+                found = await self.indexes.chunks.client.execute_command(  # type: ignore[union-attr]
+                    "FT.TAGVALS", self.indexes.chunks.name, LANGUAGE_FIELD)
+            except ResponseError:  # no such field: layout 1
+                found = []
+            languages = frozenset(v.decode() if isinstance(v, bytes) else str(v) for v in found) or ENGLISH_ONLY
+            self._languages = (languages, time.monotonic())
+        return languages
 
     async def knn_policy(self, flt: FilterExpression | None) -> str | None:
         """How a filtered KNN runs. RediSearch 2.10 picks brute force over the matching chunks even
