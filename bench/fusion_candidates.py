@@ -21,7 +21,7 @@ from bench.datasets import EVAL_SETS, EvalSet
 from bench.short_queries import title_queries
 from bot.core import Lorebot
 from ingest.evaluation.dataset import Judged, load_judged
-from ingest.evaluation.runner import eval_settings, index_corpus, source_name
+from ingest.evaluation.runner import eval_settings, index_corpus, source_name, written_retriever
 
 CONCURRENCY = 8
 
@@ -47,10 +47,11 @@ async def collect(settings, spec: EvalSet) -> dict:
         await index_corpus(bot, spec.path)
         source = source_name(spec.path)
         gate = asyncio.Semaphore(CONCURRENCY)
+        retriever = written_retriever(bot)
 
         async def one(qid: str) -> tuple[str, dict]:
             async with gate:
-                found = await bot.retriever.candidates(judged.queries[qid], [source])
+                found = await retriever.candidates(judged.queries[qid], [source])
             return qid, {"text": judged.queries[qid], "qrels": judged.qrels[qid],
                          "vector": per_doc(found["vector"]), "bm25": per_doc(found["bm25"])}
 

@@ -28,25 +28,25 @@ from bot.core import Lorebot
 from bot.keys import IndexKeys
 from bot.retrieval.retriever import MODES, Retriever
 from bot.store.index import Indexes, chunk_schema, create_index
-from ingest.evaluation.runner import eval_settings, evaluate, index_corpus, source_name
+from ingest.evaluation.runner import eval_settings, evaluate, index_corpus, source_name, written_retriever
 
 PLOTTED = ["vector", "bm25", "rrf", "convex-tuned", "hybrid"]
 
 
-async def float16_copy(bot: Lorebot) -> Indexes:
+async def float16_copy(bot: Lorebot, indexes: Indexes) -> Indexes:
     """The same chunks in a second index whose vectors are stored as FLOAT16."""
-    keys = IndexKeys(bot.indexes.keys.prefix + "-f16", bot.indexes.keys.model_id)
+    keys = IndexKeys(indexes.keys.prefix + "-f16", indexes.keys.model_id)
     index = AsyncSearchIndex(chunk_schema(keys, bot.embedder.dims, datatype="float16"), redis_client=bot.redis)
     if not await index.exists():
         await create_index(index)
-        src = bot.indexes.keys.chunk_prefix
+        src = indexes.keys.chunk_prefix
         async for key in bot.redis.scan_iter(match=f"{src}:*", count=1000):
             row = await bot.redis.hgetall(key)
             row[b"embedding"] = np.frombuffer(row[b"embedding"], dtype=np.float32).astype(np.float16).tobytes()
             await bot.redis.hset(keys.chunk_prefix + key.decode()[len(src):], mapping=row)
     while int((await index.info())["indexing"]):
         await asyncio.sleep(0.5)
-    return Indexes(keys, index, bot.indexes.docs)
+    return Indexes(keys, index, indexes.docs)
 
 
 async def vector_memory_mb(index: AsyncSearchIndex) -> float:
@@ -63,16 +63,17 @@ async def measure(settings, names: list[str] | None, float16: bool) -> dict:
         try:
             await index_corpus(bot, spec.path)
             source = source_name(spec.path)
+            retriever = written_retriever(bot)
             figures["sets"][spec.name] = {
                 "path": str(spec.path.relative_to(spec.path.parent.parent.parent)), "split": spec.split,
                 "queries": len(judged.queries),
-                "modes": await evaluate(bot.retriever, source, judged, list(MODES)),
+                "modes": await evaluate(retriever, source, judged, list(MODES)),
             }
             if float16 and spec.name == "scifact":
-                f16 = Retriever(await float16_copy(bot), bot.retriever.embedder, bot.retriever.config)
+                f16 = Retriever(await float16_copy(bot, retriever.indexes), retriever.embedder, retriever.config)
                 figures["float16"] = {
                     "modes": await evaluate(f16, source, judged, ["vector", "hybrid"]),
-                    "vector_index_mb": {"float32": await vector_memory_mb(bot.indexes.chunks),
+                    "vector_index_mb": {"float32": await vector_memory_mb(retriever.indexes.chunks),
                                         "float16": await vector_memory_mb(f16.indexes.chunks)},
                 }
         finally:
