@@ -51,7 +51,8 @@ TEXTS: dict[Notice, dict[str, str]] = {
         "pt": "Ainda não há nenhuma fonte de documentos ligada a este canal (`{scope}`), por isso não tenho de "
               "onde responder.",
         "zh": "此频道（`{scope}`）尚未关联任何文档来源，因此我没有可以据以回答的内容。",
-        "ja": "このチャンネル（`{scope}`）にはまだドキュメントのソースが紐付けられていないため、回答に使える情報がありません。",
+        "ja": "このチャンネル（`{scope}`）にはまだドキュメントのソースが紐付けられていないため、"
+              "回答に使える情報がありません。",
         "ko": "이 채널(`{scope}`)에는 아직 연결된 문서 소스가 없어서 답변할 자료가 없습니다.",
     },
     Notice.NOT_FOUND: {

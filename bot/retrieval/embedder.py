@@ -126,7 +126,9 @@ class LocalEmbedder(Embedder):
         self.dims = int(dims() or 384)
         self._model = model
         # The passage prefix takes part of every chunk's window.
-        prefix = len(model.tokenizer(self.passage_prefix, add_special_tokens=False)["input_ids"]) if self.passage_prefix else 0
+        prefix = 0
+        if self.passage_prefix:
+            prefix = len(model.tokenizer(self.passage_prefix, add_special_tokens=False)["input_ids"])
         self.max_tokens = int(model.max_seq_length) - prefix
         return model
 

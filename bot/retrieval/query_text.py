@@ -39,7 +39,11 @@ from bot.retrieval.tokens import (
 
 # RediSearch's own default stopword list, in case a language list lacks one of them.
 REDISEARCH_STOPWORDS = frozenset(
-    ["a", "is", "the", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "it", "no", "not", "of", "on", "or", "such", "that", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with"]
+    [
+        "a", "is", "the", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "it",
+        "no", "not", "of", "on", "or", "such", "that", "their", "then", "there", "these", "they", "this", "to",
+        "was", "will", "with"
+    ]
 )
 STOPWORDS = frozenset(get_stopwords("english")) | REDISEARCH_STOPWORDS
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)

@@ -144,7 +144,7 @@ class Retriever:
         languages, when = self._languages
         if time.monotonic() - when >= SHARE_TTL:
             try:
-                found = await self.indexes.chunks.client.execute_command(  # type: ignore[union-attr]
+                found = await self.indexes.chunks.client.execute_command(
                     "FT.TAGVALS", self.indexes.chunks.name, LANGUAGE_FIELD)
             except ResponseError:  # no such field: layout 1
                 found = []
@@ -202,7 +202,7 @@ class Retriever:
         key = " ".join(runs)
         if key not in self._segmented:
             client = self.indexes.chunks.client
-            lines = await client.execute_command(  # type: ignore[union-attr]
+            lines = await client.execute_command(
                 "FT.EXPLAINCLI", self.indexes.chunks.name, key, "LANGUAGE", "chinese")
             words = []
             for line in lines:

@@ -31,7 +31,9 @@ HAS_CJK = re.compile(f"[{_HAN}{_HIRAGANA}{_KATAKANA}{_HANGUL}]")
 HAS_KANA_OR_HANGUL = re.compile(f"[{_HIRAGANA}{_KATAKANA}{_HANGUL}]")
 # Korean particles (josa) and the copula's common endings, longest first so 에서 is cut before 서.
 _JOSA = sorted(
-    ["은", "는", "이", "가", "을", "를", "에", "의", "도", "만", "와", "과", "로", "으로", "에서", "에게", "께", "께서", "한테", "부터", "까지", "보다", "처럼", "마다", "이나", "나", "랑", "이랑", "하고", "에는", "에서는", "으로는", "로는", "에도", "에서도", "으로도", "와는", "과는", "이다", "입니다", "이에요", "예요"],
+    "은 는 이 가 을 를 에 의 도 만 와 과 로 으로 에서 에게 께 께서 한테 부터 까지 "
+    "보다 처럼 마다 이나 나 랑 이랑 하고 에는 에서는 으로는 로는 에도 에서도 "
+    "으로도 와는 과는 이다 입니다 이에요 예요".split(),  # noqa: SIM905
     key=len, reverse=True,
 )
 MAX_TOKEN_CHARS = 64

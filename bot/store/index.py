@@ -96,7 +96,7 @@ async def create_index(index: AsyncSearchIndex) -> None:
                                  index_type=IndexType.HASH, language_field=LANGUAGE_FIELD)
     fields = [f.as_redis_field() for f in schema.fields.values()]
     try:
-        await index.client.ft(schema.index.name).create_index(fields=fields, definition=definition)  # type: ignore[union-attr]
+        await index.client.ft(schema.index.name).create_index(fields=fields, definition=definition)
     except RedisError as exc:
         raise RedisSearchError(f"Failed to create index {schema.index.name!r}: {exc}") from exc
 
