@@ -3,7 +3,7 @@ its title-keyword sets, MS MARCO subset, ARCD Arabic subset, the Chinese and Eng
 every retrieval mode. Writes bench/results/retrieval_quality.json and retrieval_quality.png (nDCG@10,
 datasets x modes).
 
-    python -m bench.retrieval_quality [--sets scifact,arcd] [--float16]
+    python -m bench.retrieval_quality [--sets scifact,arcd] [--all-modes] [--float16]
 
 Each corpus is indexed once in LOREBOT_DATA_DIR (default .lorebot-bench, git-ignored) and reused: a
 rerun embeds only the questions. --float16 also measures SciFact with FLOAT16 vectors.
@@ -53,7 +53,7 @@ async def vector_memory_mb(index: AsyncSearchIndex) -> float:
     return round(float((await index.info())["vector_index_sz_mb"]), 1)
 
 
-async def measure(settings, names: list[str] | None, float16: bool) -> dict:
+async def measure(settings, names: list[str] | None, modes: list[str], float16: bool) -> dict:
     figures: dict = {"default": "hybrid", "sets": {}}
     for spec in EVAL_SETS:
         if (names and spec.name not in names) or not spec.present:
@@ -67,7 +67,7 @@ async def measure(settings, names: list[str] | None, float16: bool) -> dict:
             figures["sets"][spec.name] = {
                 "path": str(spec.path.relative_to(spec.path.parent.parent.parent)), "split": spec.split,
                 "queries": len(judged.queries),
-                "modes": await evaluate(retriever, source, judged, list(MODES)),
+                "modes": await evaluate(retriever, source, judged, modes),
             }
             if float16 and spec.name == "scifact":
                 f16 = Retriever(await float16_copy(bot, retriever.indexes), retriever.embedder, retriever.config)
@@ -113,14 +113,16 @@ def plot(figures: dict, path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default="", help="comma-separated names from bench.datasets (default: all)")
+    parser.add_argument("--all-modes", action="store_true", help=f"every mode, not only {', '.join(PLOTTED)}")
     parser.add_argument("--float16", action="store_true")
     args = parser.parse_args()
     settings = load_settings(_env_file=None, LOREBOT_DATA_DIR=os.environ.get("LOREBOT_DATA_DIR", ".lorebot-bench"))
     started = time.perf_counter()
-    figures = asyncio.run(measure(settings, [n for n in args.sets.split(",") if n] or None, args.float16))
+    modes = list(MODES) if args.all_modes else PLOTTED
+    figures = asyncio.run(measure(settings, [n for n in args.sets.split(",") if n] or None, modes, args.float16))
     figures["seconds"] = round(time.perf_counter() - started, 1)
     print(f"{'mode':14}" + "".join(f"{s[:16]:>17}" for s in figures["sets"]))
-    for mode in MODES:
+    for mode in modes:
         print(f"{mode:14}" + "".join(f"{f['modes'][mode]['ndcg@10']:>17.4f}" for f in figures["sets"].values()))
     plot(figures, RESULTS / "retrieval_quality.png")
     print(f"written to {save('retrieval_quality', figures)} and {RESULTS / 'retrieval_quality.png'}")
