@@ -11,12 +11,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot.retrieval.languages import detect_language
+from bot.retrieval.languages import detect_language, letters
 from bot.retrieval.tokens import index_terms
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 RESERVED_TOKENS = 2  # [CLS]/[SEP] or their equivalent
+MIN_LETTERS = 120  # fewer letters than this: a chunk takes its document's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +40,20 @@ class Chunk:
         return f"{head}\n\n{self.text}" if head else self.text
 
 
-def label(chunk: Chunk) -> Chunk:
-    """The chunk with its language (English when it cannot be told) and its search terms."""
-    language = detect_language(chunk.text) or detect_language(chunk.title) or "en"
+def label(chunk: Chunk, document_language: str) -> Chunk:
+    """The chunk with its language and its search terms. A chunk too short to tell reliably (a
+    line of URLs, a figure caption) takes its document's language (`document_language`, from
+    document_language())."""
+    language = detect_language(chunk.text) if letters(chunk.text) >= MIN_LETTERS else ""
+    language = language or document_language
     head = " ".join((chunk.title, *chunk.headings))
     return replace(chunk, language=language, terms=index_terms(f"{head}\n{chunk.text}", language))
+
+
+def document_language(title: str, text: str) -> str:
+    """A document's language, told from its title and the start of its text (English when it
+    cannot be told)."""
+    return detect_language(f"{title}\n{text[:2000]}") or "en"
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,11 @@ def _letters(text: str) -> str:
     return "".join(c if c.isalpha() or c.isspace() else " " for c in text)
 
 
+def letters(text: str) -> int:
+    """How many letters `text` has (what detection has to go on)."""
+    return sum(1 for c in text if c.isalpha())
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of `text`'s language (its first SAMPLE_CHARS letters), "" when it has no letters
     or none of the candidate languages fits."""

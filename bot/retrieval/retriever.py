@@ -35,6 +35,7 @@ EF_RUNTIME = 100
 CANDIDATE_FIELDS = ["source", "doc_id"]  # enough to fuse; the chosen passages' text is read afterwards
 PASSAGE_FIELDS = ["text", "title", "heading", "path", "url"]
 ENGLISH_ONLY = frozenset({"english"})
+MIN_LANGUAGE_SHARE = 0.005  # of the chunks, for their language to be a candidate for questions
 EXPANDED = "(expanded)"  # how FT.EXPLAINCLI marks the words a query expansion made
 
 
@@ -138,17 +139,25 @@ class Retriever:
         return {"vector": vector, "bm25": bm25}
 
     async def indexed_languages(self) -> frozenset[str]:
-        """The languages of the chunks (their `lang` tag values), looked up once a minute: a question
-        is told apart only among them (bot.retrieval.languages.question_language). An index built
+        """The languages of at least MIN_LANGUAGE_SHARE of the chunks (their `lang` tag values),
+        looked up once a minute: a question is told apart only among them
+        (bot.retrieval.languages.question_language), so a few short chunks labelled wrongly (a
+        line of URLs "in Lithuanian") cannot make English questions ambiguous. An index built
         before chunks had a language: English."""
         languages, when = self._languages
         if time.monotonic() - when >= SHARE_TTL:
+            ft = self.indexes.chunks.client.ft(self.indexes.chunks.name)
             try:
                 found = await self.indexes.chunks.client.execute_command(
                     "FT.TAGVALS", self.indexes.chunks.name, LANGUAGE_FIELD)
             except ResponseError:  # no such field: layout 1
                 found = []
-            languages = frozenset(v.decode() if isinstance(v, bytes) else str(v) for v in found) or ENGLISH_ONLY
+            names = [v.decode() if isinstance(v, bytes) else str(v) for v in found]
+            counts = {}
+            for name in names:
+                counts[name] = (await ft.search(Query(f"@{LANGUAGE_FIELD}:{{{name}}}").paging(0, 0).dialect(2))).total
+            total = sum(counts.values())
+            languages = frozenset(n for n, c in counts.items() if c >= MIN_LANGUAGE_SHARE * total) or ENGLISH_ONLY
             self._languages = (languages, time.monotonic())
         return languages
 
