@@ -42,6 +42,13 @@ class Embedder(ABC):
     async def close(self) -> None:  # noqa: B027 - optional: most embedders hold nothing to release
         """Release clients; the embedder is not used afterwards."""
 
+    def vocabulary_coverage(self, text: str) -> float:
+        """Share (0..1) of `text`'s word pieces the model knows as more than a single character: how
+        well it can read the text at all. all-MiniLM-L6-v2 reads English at about 0.9 and Arabic or
+        Chinese at 0 (each character a piece of its own, or unknown). 1.0 when it cannot be told
+        (a remote model)."""
+        return 1.0
+
     async def embed_query(self, text: str) -> np.ndarray:
         return (await self._encode([text]))[0]
 
@@ -155,6 +162,16 @@ class LocalEmbedder(Embedder):
             return np.zeros((0, self.dims), dtype=np.float32)
         return await self._encode([self.passage_prefix + t for t in texts] if self.passage_prefix else texts)
 
+    def vocabulary_coverage(self, text: str) -> float:
+        self.count_tokens("")  # the thread's own tokenizer copy
+        tok = _COUNTERS.__dict__["by_path"][self.path]
+        pieces = [p for p in tok.encode(text, add_special_tokens=False).tokens if any(c.isalnum() for c in p)]
+        if not pieces:
+            return 1.0
+        unknown = tok.model.unk_token if hasattr(tok.model, "unk_token") else "[UNK]"
+        known = [p for p in pieces if p != unknown and len(p.removeprefix("##")) > 1]
+        return len(known) / len(pieces)
+
     def _encode_sync(self, texts: list[str]) -> np.ndarray:
         model = self._load()
         with _ENCODE_LOCK:
@@ -244,6 +261,9 @@ class CachedEmbedder(Embedder):
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
+
+    def vocabulary_coverage(self, text: str) -> float:
+        return self.inner.vocabulary_coverage(text)
 
     async def embed_query(self, text: str) -> np.ndarray:
         # Questions are rarely repeated verbatim: skip the cache round trip.

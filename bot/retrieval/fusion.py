@@ -77,12 +77,16 @@ def _normalised(lst: Ranked) -> dict[str, float]:
 
 
 def _gap(scores: Sequence[float], relative: bool) -> float:
+    """How far a list's best score stands above its GAP_AT-th: in cosine (`relative` False), or as
+    1 - GAP_AT-th / best for BM25, where a list shorter than GAP_AT had every other chunk score 0
+    (a word only one page has: gap 1)."""
     if not scores:
         return 0.0
-    top, nth = scores[0], scores[min(GAP_AT, len(scores)) - 1]
+    top = scores[0]
     if relative:
+        nth = scores[GAP_AT - 1] if len(scores) >= GAP_AT else 0.0
         return 1.0 - nth / top if top > 0 else 0.0
-    return top - nth
+    return top - scores[min(GAP_AT, len(scores)) - 1]
 
 
 def feature_rows(vector: Ranked, bm25: Ranked) -> tuple[list[str], np.ndarray]:
@@ -118,3 +122,34 @@ def learned(vector: Ranked, bm25: Ranked, weights: Sequence[float] | None = None
     w = np.asarray(weights if weights is not None else fitted_weights(), dtype=np.float64)
     scores = rows @ w
     return {k: float(s) * vector.weight for k, s in zip(keys, scores)}
+
+
+def side_weights(vector: Ranked, bm25: Ranked, params: Sequence[float]) -> tuple[float, float]:
+    """(vector weight, BM25 weight) for this question: each side's confidence, its score gap
+    against the gap of a side that is sure, capped at 1: min(1, gap_v / c_v) and min(1, gap_b / c_b)
+    (params = c_v, c_b). gap_v is the cosine of the vector list's best candidate minus its 10th's;
+    gap_b the BM25 list's 1 - 10th score / best score. A blind embedding (every candidate alike)
+    or keywords matching only common words get little say; a side that found nothing gets 0."""
+    c_v, c_b = params
+    return (min(1.0, _gap(vector.scores, relative=False) / c_v) if vector.keys else 0.0,
+            min(1.0, _gap(bm25.scores, relative=True) / c_b) if bm25.keys else 0.0)
+
+
+def adaptive(vector: Ranked, bm25: Ranked, params: Sequence[float] | None = None,
+             coverage: float = 1.0) -> dict[str, float]:
+    """Min-max normalised scores of both lists, each weighted by side_weights (fitted across
+    datasets: fusion_weights.json), the vector side's also by the embedding model's vocabulary
+    coverage of the question (Embedder.vocabulary_coverage: a model that cannot read the question's
+    language gets no say), times the lists' weight (the vector list's; both carry the same)."""
+    wv, wb = side_weights(vector, bm25, params if params is not None else fitted_params())
+    wv *= coverage
+    if wv + wb == 0:  # neither side sure of anything: both count alike
+        wv = wb = 0.5
+    return normalised_sum([Ranked(wv * vector.weight, vector.keys, vector.scores),
+                           Ranked(wb * vector.weight, bm25.keys, bm25.scores)])
+
+
+@lru_cache(maxsize=1)
+def fitted_params() -> tuple[float, ...]:
+    """The side-weight parameters bench.fusion_fit fitted (fusion_weights.json)."""
+    return tuple(float(p) for p in json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["adaptive"]["params"])

@@ -20,7 +20,7 @@ from redisvl.query import FilterQuery, VectorQuery
 from redisvl.query.filter import FilterExpression, Tag
 
 from bot.retrieval.embedder import Embedder
-from bot.retrieval.fusion import Ranked, learned, normalised_sum, reciprocal_rank
+from bot.retrieval.fusion import Ranked, adaptive, learned, normalised_sum, reciprocal_rank
 from bot.retrieval.languages import normalise
 from bot.retrieval.query_text import Keywords, full_text_query, keywords
 from bot.store.index import LANGUAGE_FIELD, Indexes
@@ -45,7 +45,8 @@ class Mode:
 
     vector: bool = True
     bm25: bool = True
-    fusion: str = "rrf"  # "rrf": reciprocal rank; "convex": min-max normalised scores; "learned": fusion.learned
+    fusion: str = "rrf"  # "rrf": reciprocal rank; "convex": min-max normalised scores; "adaptive" and
+    # "learned": fusion.adaptive and fusion.learned (weights fitted across datasets)
     vector_weight: float = 1.0
     text_weight: float = 1.0
     rrf_k: float = 60.0
@@ -63,10 +64,13 @@ MODES: dict[str, Mode] = {
     "convex-equal": Mode(fusion="convex", vector_weight=0.5, text_weight=0.5, per_doc=True),
     # The default until layout 2: normalised scores with fixed weights, tuned on SciFact.
     "convex-tuned": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6, per_doc=True),
-    # Each side weighed by how sure it is of this question (its score gap), in a combination fitted
-    # across datasets (bot.retrieval.fusion.learned, bench.fusion_fit): an embedding blind to the
-    # question's language, or keywords matching nothing, get little say.
-    "hybrid": Mode(fusion="learned", per_doc=True),
+    # A logistic regression over candidate features, fitted across datasets (bench.fusion_fit).
+    "learned": Mode(fusion="learned", per_doc=True),
+    # Each side weighed by how sure it is of this question (its score gap, and for the embedding how
+    # much of the question's vocabulary it knows), fitted across datasets (bot.retrieval.fusion.adaptive,
+    # bench.fusion_fit): an embedding blind to the question's language, or keywords matching only
+    # common words, get little say.
+    "hybrid": Mode(fusion="adaptive", per_doc=True),
 }
 DEFAULT_MODE = "hybrid"
 
@@ -112,6 +116,7 @@ class Retriever:
         policy = await self.knn_policy(flt) if how.vector else None
         weights: list[tuple[str, float]] = []
         tasks = []
+        coverage = [self.embedder.vocabulary_coverage(q) for q, _ in queries] if how.fusion == "adaptive" else []
         for q, weight in queries:
             if how.vector:
                 weights.append(("vector", how.vector_weight * weight))
@@ -123,7 +128,7 @@ class Retriever:
         if not tasks:
             return []
         results = await asyncio.gather(*tasks)
-        return await self._passages(self._fuse(how, list(zip(weights, results)), top_k))
+        return await self._passages(self._fuse(how, list(zip(weights, results)), top_k, coverage))
 
     async def candidates(self, text: str, sources: list[str] | None) -> dict[str, list[dict]]:
         """Each side's candidate chunks for `text` ({"vector": hits, "bm25": hits}, best first, each
@@ -223,7 +228,8 @@ class Retriever:
             self._segmented[key] = list(dict.fromkeys(words))
         return self._segmented[key]
 
-    def _fuse(self, how: Mode, runs: list[tuple[tuple[str, float], list[dict]]], top_k: int) -> list[Passage]:
+    def _fuse(self, how: Mode, runs: list[tuple[tuple[str, float], list[dict]]], top_k: int,
+              coverage: list[float] | None = None) -> list[Passage]:
         """The best `top_k` chunks, as passages without their text yet."""
         rows: dict[str, dict] = {}
         ranks: dict[str, dict[str, int]] = {}
@@ -238,8 +244,8 @@ class Retriever:
             for hit in hits:
                 best.setdefault(unit(hit["id"]), float(hit["score"]))
             lists.append(Ranked(weight, list(best), list(best.values())))
-        if how.fusion == "learned":
-            fused = self._learned([name for (name, _), _ in runs], lists)
+        if how.fusion in ("learned", "adaptive"):
+            fused = self._paired(how.fusion, [name for (name, _), _ in runs], lists, coverage or [])
         else:
             fused = reciprocal_rank(lists, how.rrf_k) if how.fusion == "rrf" else normalised_sum(lists)
         # Chunks in order of their unit's fused score (a document's chunks stay together when fused
@@ -262,20 +268,23 @@ class Retriever:
         return passages
 
     @staticmethod
-    def _learned(names: list[str], lists: list[Ranked]) -> dict[str, float]:
-        """fusion.learned over each searched text's vector and BM25 lists (a side that found
-        nothing, or was not searched, is an empty list), the texts' scores added by their weight."""
+    def _paired(fusion: str, names: list[str], lists: list[Ranked], coverage: list[float]) -> dict[str, float]:
+        """fusion.adaptive or fusion.learned over each searched text's vector and BM25 lists (a side
+        that found nothing, or was not searched, is an empty list), the texts' scores added by their
+        weight; `coverage`: the embedding's vocabulary coverage of each text."""
         fused: dict[str, float] = {}
         pairs: list[dict[str, Ranked]] = []
         for name, lst in zip(names, lists):
             if not pairs or name in pairs[-1]:
                 pairs.append({})
             pairs[-1][name] = lst
-        for pair in pairs:
+        for n, pair in enumerate(pairs):
             weight = next(iter(pair.values())).weight
-            vector = pair.get("vector", Ranked(weight, [], []))
-            bm25 = pair.get("bm25", Ranked(weight, [], []))
-            for key, score in learned(Ranked(weight, vector.keys, vector.scores), bm25).items():
+            vector = Ranked(weight, *_keys_scores(pair.get("vector")))
+            bm25 = Ranked(weight, *_keys_scores(pair.get("bm25")))
+            scores = (adaptive(vector, bm25, coverage=coverage[n] if n < len(coverage) else 1.0)
+                      if fusion == "adaptive" else learned(vector, bm25))
+            for key, score in scores.items():
                 fused[key] = fused.get(key, 0.0) + score
         return fused
 
@@ -293,6 +302,10 @@ class Retriever:
             fields: dict[str, Any] = dict(zip(PASSAGE_FIELDS, texts))
             found.append(dataclasses.replace(p, **fields))
         return found
+
+
+def _keys_scores(lst: Ranked | None) -> tuple[list[str], list[float]]:
+    return (list(lst.keys), list(lst.scores)) if lst is not None else ([], [])
 
 
 def doc_key(row: dict) -> str:

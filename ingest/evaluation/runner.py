@@ -99,6 +99,9 @@ class QueryMemo(Embedder):
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
+    def vocabulary_coverage(self, text: str) -> float:
+        return self.inner.vocabulary_coverage(text)
+
     async def _encode(self, texts: list[str]) -> np.ndarray:
         return await self.inner.embed_documents(texts)
 
