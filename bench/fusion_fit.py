@@ -91,7 +91,8 @@ def fit(sets: dict[str, dict], c: float = 1.0) -> list[float]:
     return [round(float(w), 4) for w in model.coef_[0]]
 
 
-GRID = [(cv, cb) for cv in np.arange(0.02, 0.61, 0.02) for cb in np.arange(0.05, 1.51, 0.05)]
+GRID = [(cv, cb, alpha, k) for cv in np.arange(0.03, 0.61, 0.03) for cb in np.arange(0.1, 1.51, 0.1)
+        for alpha in (0.0, 0.25, 0.5, 0.75, 1.0) for k in (10.0, 60.0)]
 
 
 _EMBEDDER = None
@@ -109,6 +110,10 @@ def coverage(entry: dict) -> float:
     return float(entry["coverage"])
 
 
+FORMULA = ("sum over sides of w * (alpha * minmax(score) + (1 - alpha) * (k + 1) / (k + rank)), "
+           "w_vector = min(1, gap_v / c_v) * coverage, w_bm25 = min(1, gap_b / c_b); params = [c_v, c_b, alpha, k]")
+
+
 def grid_ndcg(entries: dict) -> np.ndarray:
     """nDCG@10 of the adaptive fusion on `entries` for every GRID point (vectorised per question)."""
     params = np.asarray(GRID)
@@ -117,8 +122,15 @@ def grid_ndcg(entries: dict) -> np.ndarray:
         v, b = ranked(entry, "vector"), ranked(entry, "bm25")
         keys = list(dict.fromkeys([*v.keys, *b.keys]))
         nv, nb = _normalised(v), _normalised(b)
+        rv, rb = {k: r for r, k in enumerate(v.keys, 1)}, {k: r for r, k in enumerate(b.keys, 1)}
         xv = np.array([nv.get(k, 0.0) for k in keys])
         xb = np.array([nb.get(k, 0.0) for k in keys])
+        a, kk = params[:, 2:3], params[:, 3:4]
+        inv, inb = np.array([k in nv for k in keys]), np.array([k in nb for k in keys])
+        rank_v = np.array([rv.get(k, 1e9) for k in keys])[None, :]
+        rank_b = np.array([rb.get(k, 1e9) for k in keys])[None, :]
+        bv = np.where(inv[None, :], a * xv[None, :] + (1 - a) * (kk + 1) / (kk + rank_v), 0.0)
+        bb = np.where(inb[None, :], a * xb[None, :] + (1 - a) * (kk + 1) / (kk + rank_b), 0.0)
         gains = np.array([max(entry["qrels"].get(k, 0), 0) for k in keys], dtype=float)
         ideal = sorted((g for g in entry["qrels"].values() if g > 0), reverse=True)[:10]
         idcg = sum(g / np.log2(i + 2) for i, g in enumerate(ideal))
@@ -128,7 +140,7 @@ def grid_ndcg(entries: dict) -> np.ndarray:
         wb = np.minimum(1.0, _gap(b.scores, True) / params[:, 1]) if b.keys else np.zeros(len(GRID))
         none = (wv + wb) == 0
         wv, wb = np.where(none, 0.5, wv), np.where(none, 0.5, wb)
-        fused = wv[:, None] * xv[None, :] + wb[:, None] * xb[None, :]
+        fused = wv[:, None] * bv + wb[:, None] * bb
         # Ties broken by key order (vector candidates first), as a stable sort does online.
         order = np.argsort(-fused, axis=1, kind="stable")[:, :10]
         discounts = 1.0 / np.log2(np.arange(2, 2 + order.shape[1]))
@@ -196,7 +208,7 @@ def main() -> None:
         Path(WEIGHTS_FILE).write_text(json.dumps({
             "command": "python -m bench.fusion_candidates && python -m bench.fusion_fit --write",
             "sets": names, "features": FEATURES, "weights": weights,
-            "adaptive": {"formula": "w_vector = min(1, gap_v / c_v), w_bm25 = min(1, gap_b / c_b); params = [c_v, c_b]",
+            "adaptive": {"formula": FORMULA,
                          "params": params}}, indent=2) + "\n")
         print("written to", WEIGHTS_FILE)
 

@@ -127,29 +127,45 @@ def learned(vector: Ranked, bm25: Ranked, weights: Sequence[float] | None = None
 def side_weights(vector: Ranked, bm25: Ranked, params: Sequence[float]) -> tuple[float, float]:
     """(vector weight, BM25 weight) for this question: each side's confidence, its score gap
     against the gap of a side that is sure, capped at 1: min(1, gap_v / c_v) and min(1, gap_b / c_b)
-    (params = c_v, c_b). gap_v is the cosine of the vector list's best candidate minus its 10th's;
-    gap_b the BM25 list's 1 - 10th score / best score. A blind embedding (every candidate alike)
-    or keywords matching only common words get little say; a side that found nothing gets 0."""
-    c_v, c_b = params
+    (params starts c_v, c_b). gap_v is the cosine of the vector list's best candidate minus its
+    10th's; gap_b the BM25 list's 1 - 10th score / best score. A blind embedding (every candidate
+    alike) or keywords matching only common words get little say; a side that found nothing gets 0."""
+    c_v, c_b = params[0], params[1]
     return (min(1.0, _gap(vector.scores, relative=False) / c_v) if vector.keys else 0.0,
             min(1.0, _gap(bm25.scores, relative=True) / c_b) if bm25.keys else 0.0)
 
 
+def _blend(lst: Ranked, alpha: float, k: float) -> dict[str, float]:
+    """Each candidate's min-max normalised score (share alpha) plus its rank score (k + 1) / (k + rank)
+    (share 1 - alpha): the score says how far ahead a winner is, the rank lets a candidate both lists
+    hold count for its agreement, as reciprocal rank fusion does."""
+    norm = _normalised(lst)
+    return {key: alpha * norm[key] + (1 - alpha) * (k + 1) / (k + rank) for rank, key in enumerate(lst.keys, 1)}
+
+
 def adaptive(vector: Ranked, bm25: Ranked, params: Sequence[float] | None = None,
              coverage: float = 1.0) -> dict[str, float]:
-    """Min-max normalised scores of both lists, each weighted by side_weights (fitted across
-    datasets: fusion_weights.json), the vector side's also by the embedding model's vocabulary
-    coverage of the question (Embedder.vocabulary_coverage: a model that cannot read the question's
-    language gets no say), times the lists' weight (the vector list's; both carry the same)."""
-    wv, wb = side_weights(vector, bm25, params if params is not None else fitted_params())
+    """Both lists' candidates, each list's blend of score and rank (_blend) weighted by side_weights,
+    the vector side's also by the embedding model's vocabulary coverage of the question
+    (Embedder.vocabulary_coverage: a model that cannot read the question's language gets no say),
+    times the lists' weight (the vector list's; both carry the same). params = (c_v, c_b, alpha, k),
+    fitted across datasets (fusion_weights.json)."""
+    params = params if params is not None else fitted_params()
+    alpha, k = params[2], params[3]
+    wv, wb = side_weights(vector, bm25, params)
     wv *= coverage
     if wv + wb == 0:  # neither side sure of anything: both count alike
         wv = wb = 0.5
-    return normalised_sum([Ranked(wv * vector.weight, vector.keys, vector.scores),
-                           Ranked(wb * vector.weight, bm25.keys, bm25.scores)])
+    fused: dict[str, float] = {}
+    for weight, lst in ((wv, vector), (wb, bm25)):
+        for key, value in _blend(lst, alpha, k).items():
+            fused[key] = fused.get(key, 0.0) + weight * value * vector.weight
+    for key in (*vector.keys, *bm25.keys):
+        fused.setdefault(key, 0.0)
+    return fused
 
 
 @lru_cache(maxsize=1)
 def fitted_params() -> tuple[float, ...]:
-    """The side-weight parameters bench.fusion_fit fitted (fusion_weights.json)."""
+    """The parameters of `adaptive` bench.fusion_fit fitted (fusion_weights.json)."""
     return tuple(float(p) for p in json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["adaptive"]["params"])
