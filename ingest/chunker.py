@@ -8,6 +8,7 @@ line, then sentence, then word boundaries, so nothing is silently truncated by t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -40,20 +41,20 @@ class Chunk:
         return f"{head}\n\n{self.text}" if head else self.text
 
 
-def label(chunk: Chunk, document_language: str) -> Chunk:
-    """The chunk with its language and its search terms. A chunk too short to tell reliably (a
-    line of URLs, a figure caption) takes its document's language (`document_language`, from
-    document_language())."""
-    language = detect_language(chunk.text) if letters(chunk.text) >= MIN_LETTERS else ""
-    language = language or document_language
-    head = " ".join((chunk.title, *chunk.headings))
-    return replace(chunk, language=language, terms=index_terms(f"{head}\n{chunk.text}", language))
-
-
-def document_language(title: str, text: str) -> str:
-    """A document's language, told from its title and the start of its text (English when it
-    cannot be told)."""
-    return detect_language(f"{title}\n{text[:2000]}") or "en"
+def label(chunks: list[Chunk], title: str, text: str) -> list[Chunk]:
+    """The chunks of one document with their language and search terms. Each chunk long enough to
+    tell (MIN_LETTERS) is detected on its own; the others, a line of URLs or a figure caption, take
+    the document's language: the most frequent among its chunks, else told from its title and
+    start (English when it cannot be told). One detection per chunk, none more per document."""
+    detected = [detect_language(c.text) if letters(c.text) >= MIN_LETTERS else "" for c in chunks]
+    known = Counter(lang for lang in detected if lang)
+    document = known.most_common(1)[0][0] if known else (detect_language(f"{title}\n{text[:2000]}") or "en")
+    out = []
+    for chunk, language in zip(chunks, detected):
+        language = language or document
+        head = " ".join((chunk.title, *chunk.headings))
+        out.append(replace(chunk, language=language, terms=index_terms(f"{head}\n{chunk.text}", language)))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from bot.retrieval.embedder import CachedEmbedder
 from bot.retrieval.languages import normalise, redisearch_language
 from bot.retrieval.serving_model import mark_synced
 from bot.store.index import Indexes, doc_tag
-from ingest.chunker import Chunk, Chunker, document_language, label
+from ingest.chunker import Chunk, Chunker, label
 from ingest.documents import Document, Failure
 from ingest.export import Export, ExportError
 from ingest.readers import read_export
@@ -175,8 +175,7 @@ class Indexer:
                 d = dataclasses.replace(d, title=normalise(d.title), text=normalise(d.text))
                 chunks = self.chunker.chunk(d.title, d.text)
                 if labelled:
-                    language = document_language(d.title, d.text)
-                    chunks = [label(c, language) for c in chunks]
+                    chunks = label(chunks, d.title, d.text)
                 out.append((d, chunks))
             return out
 
