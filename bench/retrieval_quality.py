@@ -1,11 +1,12 @@
-"""Retrieval-quality benchmark: `lorebot eval` on a BEIR dataset (every mode), the short
-entity-like query sets made from its titles (bench.short_queries), and what FLOAT16 vectors cost
-in nDCG. Writes bench/results/retrieval_quality.json and retrieval_quality.png.
+"""Retrieval-quality benchmark: `lorebot eval` on every evaluation set (bench.datasets: SciFact dev,
+its title-keyword sets, MS MARCO subset, ARCD Arabic subset, the Chinese and English expense pages),
+every retrieval mode. Writes bench/results/retrieval_quality.json and retrieval_quality.png (nDCG@10,
+datasets x modes).
 
-    python -m bench.retrieval_quality [--dataset ../shared/data/scifact-dev] [--split train]
+    python -m bench.retrieval_quality [--sets scifact,arcd] [--all-modes] [--float16]
 
-The corpus is indexed once in LOREBOT_DATA_DIR (default .lorebot-bench, git-ignored) and reused:
-a rerun embeds only the questions.
+Each corpus is indexed once in LOREBOT_DATA_DIR (default .lorebot-bench, git-ignored) and reused: a
+rerun embeds only the questions. --float16 also measures SciFact with FLOAT16 vectors.
 """
 
 from __future__ import annotations
@@ -21,57 +22,64 @@ from redisvl.index import AsyncSearchIndex
 
 from adapters.settings import load_settings
 from bench.common import RESULTS, save
-from bench.short_queries import title_queries
+from bench.datasets import EVAL_SETS
+from bench.fusion_candidates import judged_of
 from bot.core import Lorebot
 from bot.keys import IndexKeys
 from bot.retrieval.retriever import MODES, Retriever
-from bot.store.index import Indexes, chunk_schema
-from ingest.evaluation.dataset import load_judged
-from ingest.evaluation.runner import eval_settings, evaluate, index_corpus, run_eval, source_name
+from bot.store.index import Indexes, chunk_schema, create_index
+from ingest.evaluation.runner import eval_settings, evaluate, index_corpus, source_name, written_retriever
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATASET = Path(os.environ.get("LOREBOT_SHARED_DATA", REPO.parent / "shared" / "data")) / "scifact-dev"
+PLOTTED = ["vector", "bm25", "rrf", "convex-tuned", "hybrid"]
 
 
-async def float16_copy(bot: Lorebot) -> Indexes:
+async def float16_copy(bot: Lorebot, indexes: Indexes) -> Indexes:
     """The same chunks in a second index whose vectors are stored as FLOAT16."""
-    keys = IndexKeys(bot.indexes.keys.prefix + "-f16", bot.indexes.keys.model_id)
+    keys = IndexKeys(indexes.keys.prefix + "-f16", indexes.keys.model_id)
     index = AsyncSearchIndex(chunk_schema(keys, bot.embedder.dims, datatype="float16"), redis_client=bot.redis)
     if not await index.exists():
-        await index.create()
-        src = bot.indexes.keys.chunk_prefix
+        await create_index(index)
+        src = indexes.keys.chunk_prefix
         async for key in bot.redis.scan_iter(match=f"{src}:*", count=1000):
             row = await bot.redis.hgetall(key)
             row[b"embedding"] = np.frombuffer(row[b"embedding"], dtype=np.float32).astype(np.float16).tobytes()
             await bot.redis.hset(keys.chunk_prefix + key.decode()[len(src):], mapping=row)
     while int((await index.info())["indexing"]):
         await asyncio.sleep(0.5)
-    return Indexes(keys, index, bot.indexes.docs)
+    return Indexes(keys, index, indexes.docs)
 
 
 async def vector_memory_mb(index: AsyncSearchIndex) -> float:
     return round(float((await index.info())["vector_index_sz_mb"]), 1)
 
 
-async def extra_sets(settings, root: Path, split: str) -> dict:
-    bot = await Lorebot.open(eval_settings(settings))
-    try:
-        await index_corpus(bot, root)
-        source = source_name(root)
-        out: dict = {}
-        for misspelt in (False, True):
-            judged = title_queries(root, 300, misspelt)
-            out[judged.split] = await evaluate(bot.retriever, source, judged, list(MODES))
-        f16 = Retriever(await float16_copy(bot), bot.retrieval.embedder, bot.retriever.config)
-        judged = load_judged(root, split)
-        out["float16"] = {
-            "modes": await evaluate(f16, source, judged, ["vector", bot.retriever.config.mode]),
-            "vector_index_mb": {"float32": await vector_memory_mb(bot.indexes.chunks),
-                                "float16": await vector_memory_mb(f16.indexes.chunks)},
-        }
-        return out
-    finally:
-        await bot.close()
+async def measure(settings, names: list[str] | None, modes: list[str], float16: bool) -> dict:
+    figures: dict = {"default": "hybrid", "sets": {}}
+    for spec in EVAL_SETS:
+        if (names and spec.name not in names) or not spec.present:
+            continue
+        judged = judged_of(spec)
+        bot = await Lorebot.open(eval_settings(settings))
+        try:
+            await index_corpus(bot, spec.path)
+            source = source_name(spec.path)
+            retriever = written_retriever(bot)
+            figures["sets"][spec.name] = {
+                "path": str(spec.path.relative_to(spec.path.parent.parent.parent)), "split": spec.split,
+                "queries": len(judged.queries),
+                "modes": await evaluate(retriever, source, judged, modes),
+            }
+            if float16 and spec.name == "scifact":
+                f16 = Retriever(await float16_copy(bot, retriever.indexes), retriever.embedder, retriever.config)
+                figures["float16"] = {
+                    "modes": await evaluate(f16, source, judged, ["vector", "hybrid"]),
+                    "vector_index_mb": {"float32": await vector_memory_mb(retriever.indexes.chunks),
+                                        "float16": await vector_memory_mb(f16.indexes.chunks)},
+                }
+        finally:
+            await bot.close()
+        print(spec.name, {m: f["ndcg@10"] for m, f in figures["sets"][spec.name]["modes"].items()}, flush=True)
+    return figures
 
 
 def plot(figures: dict, path: Path) -> None:
@@ -80,46 +88,42 @@ def plot(figures: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    modes = list(figures["main"]["modes"])
-    sets = [("main", figures["dataset"]), ("title", "title keywords"), ("title-misspelt", "misspelt title keywords")]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), sharey=False)
-    for ax, (key, label) in zip(axes, sets):
-        data = figures["main"]["modes"] if key == "main" else figures[key]
-        values = [data[m]["ndcg@10"] for m in modes]
-        colours = ["tab:orange" if m == figures["main"]["default"] else "tab:blue" for m in modes]
-        ax.barh(modes, values, color=colours)
-        ax.invert_yaxis()
-        ax.set_xlim(min(values) * 0.9, max(values) * 1.03)
-        ax.set_title(f"nDCG@10: {label}")
-        for y, v in enumerate(values):
-            ax.text(v, y, f" {v:.3f}", va="center", fontsize=8)
-    fig.suptitle("Lorebot retrieval modes (orange: the default)")
+    sets = list(figures["sets"])
+    fig, ax = plt.subplots(figsize=(max(8, 1.9 * len(sets)), 4.8))
+    width = 0.8 / len(PLOTTED)
+    colours = {"hybrid": "tab:orange", "vector": "tab:blue", "bm25": "tab:green", "rrf": "tab:gray",
+               "convex-tuned": "tab:purple"}
+    for i, mode in enumerate(PLOTTED):
+        values = [figures["sets"][s]["modes"][mode]["ndcg@10"] for s in sets]
+        xs = [x + (i - (len(PLOTTED) - 1) / 2) * width for x in range(len(sets))]
+        ax.bar(xs, values, width, label=mode + (" (default)" if mode == figures["default"] else ""),
+               color=colours.get(mode))
+        for x, v in zip(xs, values):
+            ax.text(x, v + 0.01, f"{v:.2f}", ha="center", fontsize=6, rotation=90)
+    ax.set_xticks(range(len(sets)), sets, fontsize=8)
+    ax.set_ylim(0, 1.12)
+    ax.set_ylabel("nDCG@10")
+    ax.set_title("Lorebot retrieval: every dataset x mode (local all-MiniLM-L6-v2)")
+    ax.legend(fontsize=8, ncol=len(PLOTTED), loc="upper center")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
-async def run(root: Path, split: str) -> dict:
-    settings = load_settings(_env_file=None, LOREBOT_DATA_DIR=os.environ.get("LOREBOT_DATA_DIR", ".lorebot-bench"))
-    started = time.perf_counter()
-    main_result = await run_eval(settings, root, load_judged(root, split))
-    figures = {"dataset": f"{root.name} ({split})", "main": main_result, **await extra_sets(settings, root, split)}
-    figures["seconds"] = round(time.perf_counter() - started, 1)
-    return figures
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
-    parser.add_argument("--split", default="train")
+    parser.add_argument("--sets", default="", help="comma-separated names from bench.datasets (default: all)")
+    parser.add_argument("--all-modes", action="store_true", help=f"every mode, not only {', '.join(PLOTTED)}")
+    parser.add_argument("--float16", action="store_true")
     args = parser.parse_args()
-    figures = asyncio.run(run(args.dataset, args.split))
-    for name, result in [("main", figures["main"]["modes"]), ("title", figures["title"]),
-                         ("title-misspelt", figures["title-misspelt"]), ("float16", figures["float16"]["modes"])]:
-        print(f"== {name}")
-        for mode, f in result.items():
-            print(f"  {mode:14} nDCG@10 {f['ndcg@10']:.4f}  recall@100 {f['recall@100']:.4f}")
-    print("vector index MB:", figures["float16"]["vector_index_mb"])
+    settings = load_settings(_env_file=None, LOREBOT_DATA_DIR=os.environ.get("LOREBOT_DATA_DIR", ".lorebot-bench"))
+    started = time.perf_counter()
+    modes = list(MODES) if args.all_modes else PLOTTED
+    figures = asyncio.run(measure(settings, [n for n in args.sets.split(",") if n] or None, modes, args.float16))
+    figures["seconds"] = round(time.perf_counter() - started, 1)
+    print(f"{'mode':14}" + "".join(f"{s[:16]:>17}" for s in figures["sets"]))
+    for mode in modes:
+        print(f"{mode:14}" + "".join(f"{f['modes'][mode]['ndcg@10']:>17.4f}" for f in figures["sets"].values()))
     plot(figures, RESULTS / "retrieval_quality.png")
     print(f"written to {save('retrieval_quality', figures)} and {RESULTS / 'retrieval_quality.png'}")
 

@@ -27,7 +27,7 @@ from bench.common import RESULTS, percentile, save, scratch_redis
 from bot.keys import IndexKeys
 from bot.retrieval.embedder import Embedder, LocalEmbedder
 from bot.retrieval.retriever import RetrievalConfig, Retriever
-from bot.store.index import Indexes, chunk_schema, doc_schema, doc_tag
+from bot.store.index import Indexes, chunk_schema, create_index, doc_schema, doc_tag
 from bot.store.redis_server import ensure_embedded_redis
 
 SOURCES = [f"team-{i:02d}" for i in range(20)]
@@ -56,7 +56,8 @@ async def base_chunks(data_dir: Path) -> list[dict]:
     redis = Redis.from_url(server.url)
     rows = []
     try:
-        async for key in redis.scan_iter(match="lorebot-eval:chunk:minilm-l6-v2:*", count=2000):
+        pattern = IndexKeys("lorebot-eval", "minilm-l6-v2").chunk_prefix + ":*"  # the current layout's
+        async for key in redis.scan_iter(match=pattern, count=2000):
             row = await redis.hgetall(key)
             rows.append({k.decode(): v for k, v in row.items()})
     finally:
@@ -83,6 +84,7 @@ async def fill(redis: Redis, keys: IndexKeys, base: list[dict], start: int, stop
         source, doc = SOURCES[i % len(SOURCES)], f"doc-{i // 2}"
         pipe.hset(keys.chunk(doc_tag(source, doc), i % 2), mapping={
             "text": row["text"], "title": row["title"], "heading": row.get("heading", b""),
+            "lang": row.get("lang", b"english"), "terms": row.get("terms", b""),
             "source": source, "doc_id": doc, "embedding": vec.astype(datatype).tobytes(),
         })
         if len(pipe) >= 1000:
@@ -122,7 +124,7 @@ async def series(url: str, base: list[dict], sizes: list[int], datatype: str, qu
     redis = Redis.from_url(url)
     keys = IndexKeys("bench", "minilm-l6-v2")
     chunks = AsyncSearchIndex(chunk_schema(keys, embedder.dims, datatype=datatype), redis_client=redis)
-    await chunks.create()
+    await create_index(chunks)
     docs = AsyncSearchIndex(doc_schema(keys), redis_client=redis)
     await docs.create()
     retriever = Retriever(Indexes(keys, chunks, docs), embedder, RetrievalConfig())

@@ -24,10 +24,12 @@ from bot.answering.citations import cite
 from bot.answering.extractive import extractive_answer
 from bot.answering.generation import Generator, ModelUnavailable
 from bot.answering.memory import Memory
+from bot.answering.notices import TEXTS, Notice, notice, notice_language
 from bot.answering.prompt import build_messages
+from bot.keys import LAYOUT
 from bot.retrieval.embedder import CachedEmbedder
 from bot.retrieval.retriever import RetrievalConfig, Retriever
-from bot.retrieval.serving_model import open_model, serving_spec
+from bot.retrieval.serving_model import Serving, open_model, serving_model
 from bot.settings import Settings
 from bot.store.connection import connect, revive_embedded
 from bot.store.index import Indexes
@@ -42,16 +44,16 @@ THREAD_WEIGHT = 1.0  # of the search for the question with the thread's earlier 
 MEMORY_WEIGHT = 0.5  # of the search for the question with the conversation's previous question
 MODEL_CHECK_S = 30.0  # how often a process waiting for a model switch looks whether it has happened
 
-# Adapters replace this with how an admin links a source on their platform (Reason.NO_SOURCES).
-NO_SOURCES = "No document source is linked to this channel (`{scope}`) yet, so I have nothing to answer from."
+# The English notices (bot.answering.notices has them in the question's language too). Adapters
+# replace NO_SOURCES with how an admin links a source on their platform (Reason.NO_SOURCES).
+NO_SOURCES = TEXTS[Notice.NO_SOURCES]["en"]
+NOT_FOUND = TEXTS[Notice.NOT_FOUND]["en"]
+EMPTY = TEXTS[Notice.EMPTY_QUESTION]["en"]
+REDIS_DOWN = TEXTS[Notice.REDIS_UNAVAILABLE]["en"]
+SEARCH_FAILED = TEXTS[Notice.SEARCH_FAILED]["en"]
+TIMED_OUT = TEXTS[Notice.TIMED_OUT]["en"]
 EXTERNAL = ("This conversation is shared with people outside the organisation, so I can't answer from "
             "internal documents here.")
-NOT_FOUND = "I could not find anything about that in the documents this channel can see."
-EMPTY = "Ask me a question about your documents, for example: “How do I connect my first source?”"
-REDIS_DOWN = "I can't reach my document store (Redis) right now. Please try again in a minute."
-SEARCH_FAILED = "I couldn't search the documents: {reason}. Please try again in a minute."
-TIMED_OUT = ("I couldn't answer within {seconds:.0f} s: my document store or the model did not respond in "
-             "time. Please try again in a minute.")
 DEADLINE_GRACE_S = 2.0  # past the answer deadline, for what runs after generation stopped at it
 BOOKKEEPING_S = 5.0  # memory and answer log, once the answer is ready: never worth losing the answer for
 
@@ -82,10 +84,11 @@ class Lorebot:
         """Questions are embedded with the model whose index is complete (bot.retrieval.serving_model); the indexer
         always writes with the configured one, so a model change migrates without a gap."""
         redis = redis or await connect(settings)
-        spec = await serving_spec(redis, settings)
-        embedder, indexes = await open_model(settings.model_copy(update={"embeddings": spec}), redis)
+        serving = await serving_model(redis, settings)
+        embedder, indexes = await open_model(settings.model_copy(update={"embeddings": serving.spec}), redis,
+                                             serving.layout)
         bot = cls(settings, redis, embedder, indexes, clock)
-        if spec != settings.embeddings:
+        if serving != Serving(settings.embeddings, LAYOUT):
             bot._ingest_model = await open_model(settings, redis)
         return bot
 
@@ -111,7 +114,7 @@ class Lorebot:
         if now < self._next_model_check:
             return
         self._next_model_check = now + MODEL_CHECK_S
-        if await serving_spec(self.redis, self.settings, quiet=True) != self.settings.embeddings:
+        if await serving_model(self.redis, self.settings, quiet=True) != Serving(self.settings.embeddings, LAYOUT):
             return
         self._retired.append(self.embedder)
         self.embedder, self.indexes = self._ingest_model
@@ -130,6 +133,7 @@ class Lorebot:
         question = " ".join(q.text.split())[:MAX_QUESTION_CHARS]
         if not question:
             return Answer(EMPTY, mode=AnswerMode.NOTICE, error=Reason.EMPTY_QUESTION)
+        lang = notice_language(question)
         # The deadline runs from the question's arrival, so time spent queued counts too.
         deadline = asyncio.get_running_loop().time() + self.settings.answer_deadline
         try:
@@ -140,14 +144,14 @@ class Lorebot:
                     answer = await self._answer(q, question, on_text, deadline)
         except TimeoutError:
             log.warning("no answer within the deadline (%.0f s)", self.settings.answer_deadline)
-            return Answer(TIMED_OUT.format(seconds=self.settings.answer_deadline), mode=AnswerMode.NOTICE,
-                          error=Reason.TIMEOUT)
+            return Answer(notice(Notice.TIMED_OUT, lang, seconds=self.settings.answer_deadline),
+                          mode=AnswerMode.NOTICE, error=Reason.TIMEOUT)
         except RedisError as exc:
-            return self._redis_down(exc)
+            return self._redis_down(exc, lang)
         except RedisSearchError as exc:  # redisvl wraps the client's errors
             if not isinstance(exc.__cause__, (RedisConnectionError, RedisTimeoutError)):
                 raise
-            return self._redis_down(exc.__cause__)
+            return self._redis_down(exc.__cause__, lang)
         try:
             async with asyncio.timeout(BOOKKEEPING_S):
                 if answer.mode != AnswerMode.NOTICE:
@@ -159,12 +163,14 @@ class Lorebot:
         return dataclasses.replace(answer, id=answer_id)
 
     async def _answer(self, q: Question, question: str, on_text: OnText | None, deadline: float) -> Answer:
+        lang = notice_language(question)
         await self.follow_model_switch()
         sources = await visible_sources(self.redis, self.settings, q)
         if sources == []:
             if await withheld_sources(self.redis, self.settings, q):
                 return Answer(EXTERNAL, mode=AnswerMode.NOTICE, error=Reason.EXTERNAL_CHANNEL)
-            return Answer(NO_SOURCES.format(scope=q.scope), mode=AnswerMode.NOTICE, error=Reason.NO_SOURCES)
+            return Answer(notice(Notice.NO_SOURCES, lang, scope=q.scope), mode=AnswerMode.NOTICE,
+                          error=Reason.NO_SOURCES)
         history = await self.memory.recent(q.conversation)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
         # A question asked inside a thread is about that thread ("same here, which setting do I
@@ -178,20 +184,21 @@ class Lorebot:
                 passages = await self.retriever.search(question, sources, self.settings.top_k, context=context,
                                                        context_weight=weight)
         except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
-            return Answer(SEARCH_FAILED.format(reason=exc), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
+            return Answer(notice(Notice.SEARCH_FAILED, lang, reason=exc), mode=AnswerMode.NOTICE,
+                          error=Reason.MODEL_UNAVAILABLE)
         except TimeoutError:
             reason = f"the search did not finish within {self.settings.answer_deadline:.0f} s"
-            return Answer(SEARCH_FAILED.format(reason=reason), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
+            return Answer(notice(Notice.SEARCH_FAILED, lang, reason=reason), mode=AnswerMode.NOTICE,
+                          error=Reason.MODEL_UNAVAILABLE)
         if not passages:
-            return Answer(NOT_FOUND, mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND)
+            return Answer(notice(Notice.NOT_FOUND, lang), mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND)
         if self.generator is None:
             return extractive_answer(question, passages)
         try:
             messages = build_messages(question, passages, history, q.context)
             text = await self.generator.generate(messages, on_text, deadline)
         except ModelUnavailable as exc:
-            fallback = extractive_answer(question, passages, intro=f"I couldn't generate an answer: {exc}. "
-                                         "Here are the most relevant passages instead:")
+            fallback = extractive_answer(question, passages, intro=notice(Notice.GENERATION_FAILED, lang, reason=exc))
             return dataclasses.replace(fallback, error=Reason.MODEL_UNAVAILABLE)
         text, citations = cite(text, passages)
         return Answer(text=text, citations=citations, mode=AnswerMode.GENERATIVE)
@@ -199,10 +206,10 @@ class Lorebot:
     async def forget(self, q: Question) -> bool:
         return await self.memory.forget(q.conversation)
 
-    def _redis_down(self, exc: Exception) -> Answer:
+    def _redis_down(self, exc: Exception, lang: str = "en") -> Answer:
         """The notice at once; meanwhile a dead embedded server is started again (in the background:
         loading a large index takes a while), so the next question is answered."""
         log.warning("redis unavailable while answering: %s", type(exc).__name__)
         if self._revival is None or self._revival.done():  # one at a time; with REDIS_URL set it does nothing
             self._revival = asyncio.create_task(revive_embedded(self.settings))
-        return Answer(REDIS_DOWN, mode=AnswerMode.NOTICE, error=Reason.REDIS_UNAVAILABLE)
+        return Answer(notice(Notice.REDIS_UNAVAILABLE, lang), mode=AnswerMode.NOTICE, error=Reason.REDIS_UNAVAILABLE)

@@ -9,31 +9,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+LAYOUT = 2  # the index layout ingest writes (bot.store.index.chunk_schema says what each one holds)
+
 
 @dataclass(frozen=True)
 class IndexKeys:
-    """The index names and key prefixes of one embedding model's chunk and document indexes.
+    """The index names and key prefixes of one embedding model's chunk and document indexes, in one
+    index layout (1: before per-language indexing; 2: chunk language and search terms). Each layout
+    has its own keys (none a prefix of another's, so no index picks up another's keys), so an index
+    of the previous layout keeps answering until every source is synced into the new one.
     A document's chunks and record share a hash tag (`{tag}`), so they swap in one MULTI/EXEC on a
     cluster too."""
 
     prefix: str
     model_id: str
+    layout: int = LAYOUT
+
+    @property
+    def _v(self) -> str:
+        return "" if self.layout == 1 else f"-v{self.layout}"
+
+    @property
+    def index_id(self) -> str:
+        """The model and layout: what a source is recorded as synced with."""
+        return self.model_id if self.layout == 1 else f"{self.model_id}.v{self.layout}"
 
     @property
     def chunk_index(self) -> str:
-        return f"{self.prefix}-chunks-{self.model_id}"
+        return f"{self.prefix}-chunks{self._v}-{self.model_id}"
 
     @property
     def chunk_prefix(self) -> str:
-        return f"{self.prefix}:chunk:{self.model_id}"
+        return f"{self.prefix}:chunk{self._v}:{self.model_id}"
 
     @property
     def doc_index(self) -> str:
-        return f"{self.prefix}-docs-{self.model_id}"
+        return f"{self.prefix}-docs{self._v}-{self.model_id}"
 
     @property
     def doc_prefix(self) -> str:
-        return f"{self.prefix}:doc:{self.model_id}"
+        return f"{self.prefix}:doc{self._v}:{self.model_id}"
 
     def chunk(self, tag: str, n: int) -> str:
         return f"{self.chunk_prefix}:{{{tag}}}:{n}"
@@ -49,12 +64,12 @@ def embeddings_cache(prefix: str) -> str:
 
 # Models
 def active_model(prefix: str) -> str:
-    """Hash: the model whose index answers questions (model_id, spec)."""
+    """Hash: the model whose index answers questions (model_id, spec, layout; no layout: 1)."""
     return f"{prefix}:active-model"
 
 
 def synced(prefix: str, model_id: str) -> str:
-    """Set: the sources completely synced with `model_id`."""
+    """Set: the sources completely synced with `model_id` (an IndexKeys.index_id)."""
     return f"{prefix}:synced:{model_id}"
 
 

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
 
     # Models
     embeddings: str = Field(default="local", alias="LOREBOT_EMBEDDINGS")
+    # What a local:PATH model needs before questions and passages (e5: "query: " / "passage: ");
+    # unset: read from the model folder (bot.retrieval.embedder.model_prefixes).
+    query_prefix: str | None = Field(default=None, alias="LOREBOT_EMBEDDINGS_QUERY_PREFIX")
+    passage_prefix: str | None = Field(default=None, alias="LOREBOT_EMBEDDINGS_PASSAGE_PREFIX")
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     chat_model: str = Field(default="gpt-4o-mini", alias="LOREBOT_CHAT_MODEL")

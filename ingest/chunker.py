@@ -8,12 +8,17 @@ line, then sentence, then word boundaries, so nothing is silently truncated by t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from bot.retrieval.languages import detect_language, letters
+from bot.retrieval.tokens import index_terms
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 RESERVED_TOKENS = 2  # [CLS]/[SEP] or their equivalent
+MIN_LETTERS = 120  # fewer letters than this: a chunk takes its document's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +27,8 @@ class Chunk:
     title: str
     headings: tuple[str, ...]
     text: str
+    language: str = ""  # ISO 639-1 (bot.retrieval.languages), set by label()
+    terms: str = ""  # extra search tokens (bot.retrieval.tokens.index_terms), set by label()
 
     @property
     def heading(self) -> str:
@@ -32,6 +39,22 @@ class Chunk:
         """What the embedder sees: title and heading path give a passage its context."""
         head = " > ".join(h for h in (self.title, *self.headings) if h)
         return f"{head}\n\n{self.text}" if head else self.text
+
+
+def label(chunks: list[Chunk], title: str, text: str) -> list[Chunk]:
+    """The chunks of one document with their language and search terms. Each chunk long enough to
+    tell (MIN_LETTERS) is detected on its own; the others, a line of URLs or a figure caption, take
+    the document's language: the most frequent among its chunks, else told from its title and
+    start (English when it cannot be told). One detection per chunk, none more per document."""
+    detected = [detect_language(c.text) if letters(c.text) >= MIN_LETTERS else "" for c in chunks]
+    known = Counter(lang for lang in detected if lang)
+    document = known.most_common(1)[0][0] if known else (detect_language(f"{title}\n{text[:2000]}") or "en")
+    out = []
+    for chunk, language in zip(chunks, detected):
+        language = language or document
+        head = " ".join((chunk.title, *chunk.headings))
+        out.append(replace(chunk, language=language, terms=index_terms(f"{head}\n{chunk.text}", language)))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,9 @@ from typing import cast
 from redis.asyncio import Redis
 
 from bot.core import Lorebot
+from bot.keys import LAYOUT
 from bot.retrieval.embedder import CachedEmbedder
-from bot.retrieval.serving_model import open_model, serving_spec
+from bot.retrieval.serving_model import Serving, open_model, serving_model
 from bot.store.connection import connect
 from bot.store.index import Indexes
 from ingest.indexer import Indexer
@@ -36,9 +37,10 @@ class IngestContext:
         try:
             embedder, indexes = await open_model(settings, redis)
             serving = indexes
-            spec = await serving_spec(redis, settings, quiet=True)
-            if spec != settings.embeddings:
-                _, serving = await open_model(settings.model_copy(update={"embeddings": spec}), redis)
+            active = await serving_model(redis, settings, quiet=True)
+            if active != Serving(settings.embeddings, LAYOUT):
+                _, serving = await open_model(settings.model_copy(update={"embeddings": active.spec}), redis,
+                                              active.layout)
         except BaseException:
             await redis.aclose()
             raise

@@ -23,9 +23,10 @@ from redisvl.query import FilterQuery
 from redisvl.query.filter import Tag
 
 from bot.retrieval.embedder import CachedEmbedder
+from bot.retrieval.languages import normalise, redisearch_language
 from bot.retrieval.serving_model import mark_synced
 from bot.store.index import Indexes, doc_tag
-from ingest.chunker import Chunk, Chunker
+from ingest.chunker import Chunk, Chunker, label
 from ingest.documents import Document, Failure
 from ingest.export import Export, ExportError
 from ingest.readers import read_export
@@ -150,7 +151,8 @@ class Indexer:
                 await self.delete_document(source, doc_id, int(rec.get("chunks") or 0))
                 report.deleted += 1
         report.chunks_embedded = self.embedder.encoded - encoded_before
-        await mark_synced(self.redis, self.indexes.keys.prefix, self.indexes.keys.model_id, self.spec, source)
+        keys = self.indexes.keys
+        await mark_synced(self.redis, keys.prefix, keys.model_id, self.spec, source, keys.layout)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -161,11 +163,21 @@ class Indexer:
         batch at a time) the other has its cache lookup, cache store and Redis writes done. When a
         batch fails, the other one still completes and is stored: the next sync resumes after it."""
         Batch = list[tuple[Document, list[Chunk]]]
+        labelled = self.indexes.keys.layout >= 2
         queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=2)
         done = 0
 
         def chunk_all(docs: list[Document]) -> Batch:
-            return [(d, self.chunker.chunk(d.title, d.text)) for d in docs]
+            # NFKC as questions are (bot.retrieval.languages), then each chunk's language and search
+            # terms, here in the chunking thread, overlapped with the model's encoding.
+            out: Batch = []
+            for d in docs:
+                d = dataclasses.replace(d, title=normalise(d.title), text=normalise(d.text))
+                chunks = self.chunker.chunk(d.title, d.text)
+                if labelled:
+                    chunks = label(chunks, d.title, d.text)
+                out.append((d, chunks))
+            return out
 
         async def produce() -> None:
             try:
@@ -229,7 +241,9 @@ class Indexer:
         for n in range(len(chunks), old):
             pipe.delete(keys.chunk(tag, n))
         for chunk, vec in zip(chunks, vecs):
+            labels = {"lang": redisearch_language(chunk.language), "terms": chunk.terms} if keys.layout >= 2 else {}
             pipe.hset(keys.chunk(tag, chunk.n), mapping={
+                **labels,
                 "text": chunk.text,
                 "title": doc.title,
                 "heading": chunk.heading,

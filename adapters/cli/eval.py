@@ -21,7 +21,8 @@ def eval_command(
 ) -> None:
     """nDCG@10 and recall@100 of each retrieval mode on a BEIR dataset (the corpus is indexed once
     under a separate key prefix; reruns re-embed nothing)."""
-    from adapters.cli.app import err, out, progress_bar, run, settings
+    from adapters.cli.app import err, out, run, settings
+    from adapters.cli.ingest_output import progress_bar
     from ingest.evaluation.dataset import DatasetError, load_judged
     from ingest.evaluation.runner import EvaluationError, run_eval
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import hashlib
+import json
 import os
 import re
 import threading
@@ -40,11 +42,43 @@ class Embedder(ABC):
     async def close(self) -> None:  # noqa: B027 - optional: most embedders hold nothing to release
         """Release clients; the embedder is not used afterwards."""
 
+    def vocabulary_coverage(self, text: str) -> float:
+        """Share (0..1) of `text`'s word pieces the model knows as more than a single character: how
+        well it can read the text at all. all-MiniLM-L6-v2 reads English at about 0.9 and Arabic or
+        Chinese at 0 (each character a piece of its own, or unknown). 1.0 when it cannot be told
+        (a remote model)."""
+        return 1.0
+
     async def embed_query(self, text: str) -> np.ndarray:
         return (await self._encode([text]))[0]
 
     async def embed_documents(self, texts: list[str]) -> np.ndarray:
         return await self._encode(texts) if texts else np.zeros((0, self.dims), dtype=np.float32)
+
+
+E5_PREFIXES = ("query: ", "passage: ")  # what the e5 family was trained with (intfloat's model cards)
+PASSAGE_PROMPTS = ("document", "passage", "corpus", "doc")  # names sentence-transformers configs use
+
+
+def model_prefixes(path: Path) -> tuple[str, str]:
+    """(query prefix, passage prefix) a sentence-transformers model folder asks for: the "prompts"
+    of its config_sentence_transformers.json ({"query": ..., "document"/"passage": ...}); else
+    e5's when the folder or its config names an e5 model; else none."""
+    try:
+        config = json.loads((path / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = {}
+    prompts = config.get("prompts") or {}
+    if isinstance(prompts, dict) and prompts.get("query"):
+        passage = next((prompts[k] for k in PASSAGE_PROMPTS if prompts.get(k)), "")
+        return str(prompts["query"]), str(passage)
+    try:
+        name = json.loads((path / "config.json").read_text(encoding="utf-8")).get("_name_or_path", "")
+    except (OSError, ValueError):
+        name = ""
+    if re.search(r"(^|[\W_])e5([\W_]|$)", f"{path.name} {name}".lower()):
+        return E5_PREFIXES
+    return "", ""
 
 
 def local_model_path(spec: str = "local") -> Path:
@@ -64,9 +98,16 @@ _COUNTERS = threading.local()  # torch already uses every core: one batch at a t
 class LocalEmbedder(Embedder):
     """sentence-transformers on the CPU; encoding runs in a worker thread, one batch at a time."""
 
-    def __init__(self, spec: str = "local", batch_size: int = 32):
+    def __init__(self, spec: str = "local", batch_size: int = 32,
+                 query_prefix: str | None = None, passage_prefix: str | None = None):
         self.path = local_model_path(spec)
         self.model_id = "minilm-l6-v2" if spec == "local" else re.sub(r"\W+", "-", self.path.name).strip("-")
+        found = model_prefixes(self.path) if spec != "local" else ("", "")
+        self.query_prefix = found[0] if query_prefix is None else query_prefix
+        self.passage_prefix = found[1] if passage_prefix is None else passage_prefix
+        if (query_prefix, passage_prefix) != (None, None):  # set by hand: other vectors, another index
+            digest = hashlib.sha1(f"{self.query_prefix}\x00{self.passage_prefix}".encode()).hexdigest()[:8]
+            self.model_id += f"-p{digest}"
         self.dims = 384
         self.max_tokens = 256
         self.batch_size = batch_size
@@ -90,8 +131,12 @@ class LocalEmbedder(Embedder):
             model = _MODELS[self.path]
         dims = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dims = int(dims() or 384)
-        self.max_tokens = int(model.max_seq_length)
         self._model = model
+        # The passage prefix takes part of every chunk's window.
+        prefix = 0
+        if self.passage_prefix:
+            prefix = len(model.tokenizer(self.passage_prefix, add_special_tokens=False)["input_ids"])
+        self.max_tokens = int(model.max_seq_length) - prefix
         return model
 
     async def prepare(self) -> None:
@@ -108,6 +153,24 @@ class LocalEmbedder(Embedder):
             tok.no_padding()
             per_thread[self.path] = tok
         return len(tok.encode(text, add_special_tokens=True).ids)
+
+    async def embed_query(self, text: str) -> np.ndarray:
+        return (await self._encode([self.query_prefix + text]))[0]
+
+    async def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dims), dtype=np.float32)
+        return await self._encode([self.passage_prefix + t for t in texts] if self.passage_prefix else texts)
+
+    def vocabulary_coverage(self, text: str) -> float:
+        self.count_tokens("")  # the thread's own tokenizer copy
+        tok = _COUNTERS.__dict__["by_path"][self.path]
+        pieces = [p for p in tok.encode(text, add_special_tokens=False).tokens if any(c.isalnum() for c in p)]
+        if not pieces:
+            return 1.0
+        unknown = tok.model.unk_token if hasattr(tok.model, "unk_token") else "[UNK]"
+        known = [p for p in pieces if p != unknown and len(p.removeprefix("##")) > 1]
+        return len(known) / len(pieces)
 
     def _encode_sync(self, texts: list[str]) -> np.ndarray:
         model = self._load()
@@ -199,6 +262,9 @@ class CachedEmbedder(Embedder):
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
+    def vocabulary_coverage(self, text: str) -> float:
+        return self.inner.vocabulary_coverage(text)
+
     async def embed_query(self, text: str) -> np.ndarray:
         # Questions are rarely repeated verbatim: skip the cache round trip.
         return await self.inner.embed_query(text)
@@ -229,4 +295,4 @@ def build_embedder(settings: Settings) -> Embedder:
     spec = settings.embeddings
     if spec.startswith("openai:"):
         return OpenAIEmbedder(settings, spec.split(":", 1)[1])
-    return LocalEmbedder(spec)
+    return LocalEmbedder(spec, query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix)

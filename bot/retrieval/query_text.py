@@ -4,40 +4,88 @@ A question never reaches RediSearch's query parser raw: it is split into word to
 are dropped (a union starting with two stopwords crashes RediSearch 2.10, see VERIFIED-STACK.md),
 and only plain word characters remain, so `|`, `@field:`, `-`, `*`, `%`, `~`, `{}`, `$` and quotes
 are just text that cannot change the query.
+
+Words are stemmed in the question's language (bot.retrieval.languages), as RediSearch stems each
+chunk in its own; tokens the index holds as written (CJK n-grams, Chinese segments, joined
+identifiers: bot.retrieval.tokens) are asked for as written.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
 from redisvl.query.filter import Tag
 from redisvl.utils.stopwords import get_stopwords
 
+from bot.retrieval.languages import (
+    normalise,
+    question_language,
+    redisearch_language,
+    stemmer_language,
+)
+from bot.retrieval.tokens import (
+    HAS_CJK,
+    HAS_KANA_OR_HANGUL,
+    cjk_grams,
+    han_runs,
+    identifier_forms,
+    joined_runs,
+)
+
 # RediSearch's own default stopword list, in case a language list lacks one of them.
 REDISEARCH_STOPWORDS = frozenset(
-    "a is the an and are as at be but by for if in into it no not of on or such that their then there "
-    "these they this to was will with".split()
+    [
+        "a", "is", "the", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "it",
+        "no", "not", "of", "on", "or", "such", "that", "their", "then", "there", "these", "they", "this", "to",
+        "was", "will", "with"
+    ]
 )
 STOPWORDS = frozenset(get_stopwords("english")) | REDISEARCH_STOPWORDS
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD_OR_MARK = re.compile(r"[^\W_]+|\S")
+_EXACT = re.compile(r"[^\W_]+(?:_[^\W_]+)*")  # tokens asked for as written: words joined by "_"
 MAX_TERMS = 48
 MAX_TERM_CHARS = 64
-_STEMMER = snowballstemmer.stemmer("english")  # RediSearch's default language stems the same way
+_STEMMERS: dict[str, Any] = {}
+_STOPWORDS_BY_LANGUAGE: dict[str, frozenset[str]] = {"english": STOPWORDS}
 
 
 @lru_cache(maxsize=50_000)
-def stem(word: str) -> str:
-    """Snowball stem (pure Python, about 0.1 ms a word: worth remembering)."""
-    return _STEMMER.stemWord(word)
+def stem(word: str, language: str = "english") -> str:
+    """Snowball stem in `language` (a Snowball/RediSearch name; "" leaves the word as it is). Pure
+    Python, about 0.1 ms a word: worth remembering."""
+    if not language:
+        return word
+    stemmer = _STEMMERS.get(language)
+    if stemmer is None:
+        stemmer = _STEMMERS.setdefault(language, snowballstemmer.stemmer(language))
+    return str(stemmer.stemWord(word))
 
 
-def search_terms(text: str) -> list[str]:
+def stopwords(language: str) -> frozenset[str]:
+    """Words not worth searching for in `language` (redisvl's lists; English's always apply: they
+    are RediSearch's index stopwords)."""
+    found = _STOPWORDS_BY_LANGUAGE.get(language)
+    if found is None:
+        try:
+            extra = frozenset(get_stopwords(language))
+        except ValueError:  # no list for this language
+            extra = frozenset()
+        found = _STOPWORDS_BY_LANGUAGE.setdefault(language, STOPWORDS | extra)
+    return found
+
+
+def search_terms(text: str, language: str = "english") -> list[str]:
     """Distinct lower-case word tokens worth searching for, in order of first appearance."""
     seen: dict[str, None] = {}
+    skip = stopwords(language)
     for tok in _TOKEN.findall(text.lower()):
-        if tok in STOPWORDS or len(tok) > MAX_TERM_CHARS:
+        if tok in skip or len(tok) > MAX_TERM_CHARS:
             continue
         if len(tok) == 1 and tok.isascii():
             continue  # single letters match everything and nothing useful
@@ -47,9 +95,58 @@ def search_terms(text: str) -> list[str]:
     return list(seen)
 
 
-def full_text_query(terms: list[str], sources: list[str] | None) -> str:
+@dataclass(frozen=True)
+class Keywords:
+    """What a question is searched for by keyword: `terms` stemmed in `language` (a Snowball name,
+    "" for none), `exact` tokens as written, and `han` runs for the index to segment as Chinese."""
+
+    terms: list[str]
+    language: str = "english"
+    exact: list[str] = field(default_factory=list)
+    han: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.exact or self.han)
+
+
+def keywords(text: str, indexed: frozenset[str] | None = None) -> Keywords:
+    """The keyword side of a question (NFKC-normalised first, as chunks are at ingest). `indexed`:
+    the languages the index holds (bot.retrieval.languages.question_language)."""
+    text = normalise(text)
+    code = question_language(text, indexed)
+    language = stemmer_language(code) if code else "english"
+    skip = stopwords(redisearch_language(code))
+    terms = search_terms(text, redisearch_language(code))
+    joined, parts = identifier_forms(text)
+    for part in parts:
+        if part not in terms and part not in skip:
+            terms.append(part)
+    exact = joined + [gram for gram in cjk_grams(text) if gram not in skip]
+    for run in _runs(text, skip):
+        exact += joined_runs(run)
+    # Chinese segments come from the index's own segmenter (friso), so they match what it indexed;
+    # Japanese and Korean (kana, hangul) are left to the n-grams.
+    han = han_runs(text) if HAS_CJK.search(text) and not HAS_KANA_OR_HANGUL.search(text) else []
+    return Keywords(terms[:MAX_TERMS], language, list(dict.fromkeys(exact))[:MAX_TERMS], han)
+
+
+def _runs(text: str, skip: frozenset[str]) -> list[list[str]]:
+    """Runs of consecutive ASCII words with only spaces between them, split at stopwords."""
+    runs: list[list[str]] = [[]]
+    for match in _WORD_OR_MARK.finditer(text):
+        word = match.group().lower()
+        if not word.isalnum() or word in skip or not word.isascii():
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    return [r for r in runs if len(r) > 1]
+
+
+def full_text_query(terms: list[str], sources: list[str] | None, language: str = "english",
+                    exact: Sequence[str] = ()) -> str:
     """A RediSearch query (run with VERBATIM) for any of `terms` (from search_terms), each matched in
-    any of its forms and counted once, in chunks of `sources` (None: all), which do not score.
+    any of its forms (stemmed in `language`, a Snowball name; "": unstemmed) and counted once, or
+    any of the `exact` tokens as written, in chunks of `sources` (None: all), which do not score.
 
     - RediSearch indexes every word as written and, where it differs, as "+" + its Snowball stem;
       its own query expansion then counts a word written as asked twice (as itself and as its
@@ -63,12 +160,19 @@ def full_text_query(terms: list[str], sources: list[str] | None) -> str:
       2.10 keeps that weight only on a union of tag values, so a single source is written twice.
     """
     words: dict[str, None] = {}
+    skip = stopwords(language or "english")
     for term in terms:
-        root = stem(term)
-        if root in STOPWORDS:
+        root = stem(term, language)
+        if root in skip:
             continue
         words.setdefault(root, None)
-        words.setdefault("\\+" + root, None)
+        if root != term or language:
+            words.setdefault("\\+" + root, None)
+    for token in exact:
+        if _EXACT.fullmatch(token):
+            words.setdefault(token, None)
+    if not words:
+        return ""
     if sources is None:
         return " | ".join(words)
     union = list(sources) * 2 if len(sources) == 1 else list(sources)

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from redis.commands.search.query import Query
+from redis.exceptions import ResponseError
 from redisvl.query import FilterQuery, VectorQuery
 from redisvl.query.filter import FilterExpression, Tag
 
 from bot.retrieval.embedder import Embedder
-from bot.retrieval.fusion import Ranked, normalised_sum, reciprocal_rank
-from bot.retrieval.query_text import full_text_query, search_terms
-from bot.store.index import Indexes
+from bot.retrieval.fusion import Ranked, adaptive, learned, normalised_sum, reciprocal_rank
+from bot.retrieval.languages import normalise
+from bot.retrieval.query_text import Keywords, full_text_query, keywords
+from bot.store.index import LANGUAGE_FIELD, Indexes
 from bot.types import Passage
 
 BATCHES_FROM = 0.05  # share of all chunks from which a filtered KNN walks the graph (Retriever.knn_policy)
@@ -32,6 +34,9 @@ MAX_SHARES = 10_000  # filters remembered (one per distinct set of visible sourc
 EF_RUNTIME = 100
 CANDIDATE_FIELDS = ["source", "doc_id"]  # enough to fuse; the chosen passages' text is read afterwards
 PASSAGE_FIELDS = ["text", "title", "heading", "path", "url"]
+ENGLISH_ONLY = frozenset({"english"})
+MIN_LANGUAGE_SHARE = 0.005  # of the chunks, for their language to be a candidate for questions
+EXPANDED = "(expanded)"  # how FT.EXPLAINCLI marks the words a query expansion made
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,8 @@ class Mode:
 
     vector: bool = True
     bm25: bool = True
-    fusion: str = "rrf"  # "rrf": reciprocal rank; "convex": min-max normalised scores
+    fusion: str = "rrf"  # "rrf": reciprocal rank; "convex": min-max normalised scores; "adaptive" and
+    # "learned": fusion.adaptive and fusion.learned (weights fitted across datasets)
     vector_weight: float = 1.0
     text_weight: float = 1.0
     rrf_k: float = 60.0
@@ -56,9 +62,15 @@ MODES: dict[str, Mode] = {
     "rrf-tuned": Mode(per_doc=True, rrf_k=5, vector_weight=0.8),
     "convex": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6),
     "convex-equal": Mode(fusion="convex", vector_weight=0.5, text_weight=0.5, per_doc=True),
-    # Normalised scores keep how far ahead a clear winner is, which ranks lose; BM25 weighs a little
-    # more so short keyword questions, where it is far better than the embedding, stay as good.
-    "hybrid": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6, per_doc=True),
+    # The default until layout 2: normalised scores with fixed weights, tuned on SciFact.
+    "convex-tuned": Mode(fusion="convex", vector_weight=0.4, text_weight=0.6, per_doc=True),
+    # A logistic regression over candidate features, fitted across datasets (bench.fusion_fit).
+    "learned": Mode(fusion="learned", per_doc=True),
+    # Each side weighed by how sure it is of this question (its score gap, and for the embedding how
+    # much of the question's vocabulary it knows), fitted across datasets (bot.retrieval.fusion.adaptive,
+    # bench.fusion_fit): an embedding blind to the question's language, or keywords matching only
+    # common words, get little say.
+    "hybrid": Mode(fusion="adaptive", per_doc=True),
 }
 DEFAULT_MODE = "hybrid"
 
@@ -84,6 +96,8 @@ class Retriever:
         self.config = config or RetrievalConfig()
         self.dtype = str(indexes.chunks.schema.fields["embedding"].attrs.datatype.value).lower()
         self._shares: dict[str, tuple[float, float]] = {}  # filter -> (share of chunks, when measured)
+        self._segmented: dict[str, list[str]] = {}  # Han text -> its friso words
+        self._languages: tuple[frozenset[str], float] = (ENGLISH_ONLY, -SHARE_TTL)  # (languages, when read)
 
     async def search(self, text: str, sources: list[str] | None, top_k: int,
                      mode: str | None = None, context: str = "", context_weight: float = 0.5) -> list[Passage]:
@@ -94,6 +108,7 @@ class Retriever:
         if name not in MODES:
             raise ValueError(f"unknown retrieval mode {name!r}; known: {', '.join(MODES)}")
         how = MODES[name]
+        text, context = normalise(text), normalise(context)  # as chunks are (ingest)
         if not text.strip():
             return []  # nothing to search for (and embedding endpoints refuse empty input)
         queries = [(text, 1.0)] + ([(f"{context}\n{text}", context_weight)] if context else [])
@@ -101,18 +116,55 @@ class Retriever:
         policy = await self.knn_policy(flt) if how.vector else None
         weights: list[tuple[str, float]] = []
         tasks = []
+        coverage = [self.embedder.vocabulary_coverage(q) for q, _ in queries] if how.fusion == "adaptive" else []
         for q, weight in queries:
             if how.vector:
                 weights.append(("vector", how.vector_weight * weight))
                 tasks.append(self._vector(q, flt, policy))
-            terms = search_terms(q)
-            if how.bm25 and terms:
+            words = keywords(q, await self.indexed_languages()) if how.bm25 else None
+            if words:
                 weights.append(("bm25", how.text_weight * weight))
-                tasks.append(self._bm25(terms, sources))
+                tasks.append(self._bm25(words, sources))
         if not tasks:
             return []
         results = await asyncio.gather(*tasks)
-        return await self._passages(self._fuse(how, list(zip(weights, results)), top_k))
+        return await self._passages(self._fuse(how, list(zip(weights, results)), top_k, coverage))
+
+    async def candidates(self, text: str, sources: list[str] | None) -> dict[str, list[dict]]:
+        """Each side's candidate chunks for `text` ({"vector": hits, "bm25": hits}, best first, each
+        hit with "id", "source", "doc_id" and its raw "score"), as search fuses them: for benchmarks
+        that fit or compare fusions (bench.fusion_fit)."""
+        text = normalise(text)
+        flt = source_filter(sources)
+        words = keywords(text, await self.indexed_languages())
+        vector, bm25 = await asyncio.gather(
+            self._vector(text, flt, await self.knn_policy(flt)),
+            self._bm25(words, sources) if words else asyncio.sleep(0, result=[]),
+        )
+        return {"vector": vector, "bm25": bm25}
+
+    async def indexed_languages(self) -> frozenset[str]:
+        """The languages of at least MIN_LANGUAGE_SHARE of the chunks (their `lang` tag values),
+        looked up once a minute: a question is told apart only among them
+        (bot.retrieval.languages.question_language), so a few short chunks labelled wrongly (a
+        line of URLs "in Lithuanian") cannot make English questions ambiguous. An index built
+        before chunks had a language: English."""
+        languages, when = self._languages
+        if time.monotonic() - when >= SHARE_TTL:
+            ft = self.indexes.chunks.client.ft(self.indexes.chunks.name)
+            try:
+                found = await self.indexes.chunks.client.execute_command(
+                    "FT.TAGVALS", self.indexes.chunks.name, LANGUAGE_FIELD)
+            except ResponseError:  # no such field: layout 1
+                found = []
+            names = [v.decode() if isinstance(v, bytes) else str(v) for v in found]
+            counts = {}
+            for name in names:
+                counts[name] = (await ft.search(Query(f"@{LANGUAGE_FIELD}:{{{name}}}").paging(0, 0).dialect(2))).total
+            total = sum(counts.values())
+            languages = frozenset(n for n, c in counts.items() if c >= MIN_LANGUAGE_SHARE * total) or ENGLISH_ONLY
+            self._languages = (languages, time.monotonic())
+        return languages
 
     async def knn_policy(self, flt: FilterExpression | None) -> str | None:
         """How a filtered KNN runs. RediSearch 2.10 picks brute force over the matching chunks even
@@ -145,15 +197,39 @@ class Retriever:
             hit["score"] = 1.0 - float(hit["vector_distance"])  # cosine similarity
         return hits
 
-    async def _bm25(self, terms: list[str], sources: list[str] | None) -> list[dict]:
+    async def _bm25(self, words: Keywords, sources: list[str] | None) -> list[dict]:
+        exact = words.exact + (await self._segments(words.han) if words.han else [])
+        text = full_text_query(words.terms, sources, words.language, exact)
+        if not text:
+            return []
         query = FilterQuery(
-            filter_expression=FilterExpression(full_text_query(terms, sources)),
-            return_fields=CANDIDATE_FIELDS, num_results=self.config.candidates,
+            filter_expression=FilterExpression(text), return_fields=CANDIDATE_FIELDS,
+            num_results=self.config.candidates,
         )
         query.scorer("BM25STD").with_scores().verbatim()  # full_text_query spells out each word's forms
         return await self.indexes.chunks.query(query)
 
-    def _fuse(self, how: Mode, runs: list[tuple[tuple[str, float], list[dict]]], top_k: int) -> list[Passage]:
+    async def _segments(self, runs: list[str]) -> list[str]:
+        """Chinese words of `runs` as the index's friso segmenter cuts them (Chinese chunks are
+        indexed so, bot.store.index): FT.EXPLAINCLI shows the words its Chinese query expansion
+        makes, "通讯费最多" -> 通讯, 费, 最多. Remembered: questions repeat their phrases."""
+        key = " ".join(runs)
+        if key not in self._segmented:
+            client = self.indexes.chunks.client
+            lines = await client.execute_command(
+                "FT.EXPLAINCLI", self.indexes.chunks.name, key, "LANGUAGE", "chinese")
+            words = []
+            for line in lines:
+                line = (line.decode() if isinstance(line, bytes) else str(line)).strip()
+                if line.endswith(EXPANDED):
+                    words.append(line[: -len(EXPANDED)])
+            if len(self._segmented) >= MAX_SHARES:
+                self._segmented.clear()
+            self._segmented[key] = list(dict.fromkeys(words))
+        return self._segmented[key]
+
+    def _fuse(self, how: Mode, runs: list[tuple[tuple[str, float], list[dict]]], top_k: int,
+              coverage: list[float] | None = None) -> list[Passage]:
         """The best `top_k` chunks, as passages without their text yet."""
         rows: dict[str, dict] = {}
         ranks: dict[str, dict[str, int]] = {}
@@ -168,7 +244,10 @@ class Retriever:
             for hit in hits:
                 best.setdefault(unit(hit["id"]), float(hit["score"]))
             lists.append(Ranked(weight, list(best), list(best.values())))
-        fused = reciprocal_rank(lists, how.rrf_k) if how.fusion == "rrf" else normalised_sum(lists)
+        if how.fusion in ("learned", "adaptive"):
+            fused = self._paired(how.fusion, [name for (name, _), _ in runs], lists, coverage or [])
+        else:
+            fused = reciprocal_rank(lists, how.rrf_k) if how.fusion == "rrf" else normalised_sum(lists)
         # Chunks in order of their unit's fused score (a document's chunks stay together when fused
         # per document), then of their own best rank in any list.
         order = sorted(rows, key=lambda key: (-fused[unit(key)], min(ranks[key].values())))
@@ -188,6 +267,27 @@ class Retriever:
                 break
         return passages
 
+    @staticmethod
+    def _paired(fusion: str, names: list[str], lists: list[Ranked], coverage: list[float]) -> dict[str, float]:
+        """fusion.adaptive or fusion.learned over each searched text's vector and BM25 lists (a side
+        that found nothing, or was not searched, is an empty list), the texts' scores added by their
+        weight; `coverage`: the embedding's vocabulary coverage of each text."""
+        fused: dict[str, float] = {}
+        pairs: list[dict[str, Ranked]] = []
+        for name, lst in zip(names, lists):
+            if not pairs or name in pairs[-1]:
+                pairs.append({})
+            pairs[-1][name] = lst
+        for n, pair in enumerate(pairs):
+            weight = next(iter(pair.values())).weight
+            vector = Ranked(weight, *_keys_scores(pair.get("vector")))
+            bm25 = Ranked(weight, *_keys_scores(pair.get("bm25")))
+            scores = (adaptive(vector, bm25, coverage=coverage[n] if n < len(coverage) else 1.0)
+                      if fusion == "adaptive" else learned(vector, bm25))
+            for key, score in scores.items():
+                fused[key] = fused.get(key, 0.0) + score
+        return fused
+
     async def _passages(self, chosen: list[Passage]) -> list[Passage]:
         """The chosen chunks with their text, read in one round trip. A chunk deleted since the
         search (a sync swapped its page) is left out."""
@@ -202,6 +302,10 @@ class Retriever:
             fields: dict[str, Any] = dict(zip(PASSAGE_FIELDS, texts))
             found.append(dataclasses.replace(p, **fields))
         return found
+
+
+def _keys_scores(lst: Ranked | None) -> tuple[list[str], list[float]]:
+    return (list(lst.keys), list(lst.scores)) if lst is not None else ([], [])
 
 
 def doc_key(row: dict) -> str:

@@ -53,6 +53,16 @@ async def index_corpus(bot: Lorebot, root: Path, progress: Progress | None = Non
     return report
 
 
+def written_retriever(bot: Lorebot) -> Retriever:
+    """A retriever over the index ingest writes (the configured model and index layout): what an
+    evaluation measures, even while the bot still answers from a previous one (a model or layout
+    switch waiting for other sources)."""
+    embedder, indexes = bot.ingest_model()
+    if indexes is bot.indexes:
+        return bot.retriever
+    return Retriever(indexes, embedder, bot.retriever.config)
+
+
 def doc_ranking(passages: list, depth: int) -> list[str]:
     """Document ids in order of their best chunk (max score), at most `depth`."""
     ranked: dict[str, None] = {}
@@ -88,6 +98,9 @@ class QueryMemo(Embedder):
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
+
+    def vocabulary_coverage(self, text: str) -> float:
+        return self.inner.vocabulary_coverage(text)
 
     async def _encode(self, texts: list[str]) -> np.ndarray:
         return await self.inner.embed_documents(texts)
@@ -136,7 +149,7 @@ async def run_eval(settings: IngestSettings, root: Path, judged: Judged, modes: 
     bot = await Lorebot.open(eval_settings(settings))
     try:
         report = await index_corpus(bot, root, progress)
-        figures = await evaluate(bot.retriever, source_name(root), judged, modes, progress)
+        figures = await evaluate(written_retriever(bot), source_name(root), judged, modes, progress)
     finally:
         await bot.close()
     return {

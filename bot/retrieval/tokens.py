@@ -1,0 +1,124 @@
+"""Search tokens RediSearch's own tokenizer cannot make: CJK n-grams and identifier forms.
+
+Both the index (the chunk's `terms` field, written at ingest) and the question side use these same
+functions, so whatever a chunk was indexed under, a question written the same way finds it.
+
+- Chinese, Japanese and Korean have no spaces between words: RediSearch's default tokenizer keeps
+  a whole clause as one token. Each run of one script (Han, Hiragana, Katakana, Hangul) becomes its
+  character bigrams (a one-character run: itself). Korean writes particles onto the noun
+  (회의실을, 회의실은, 회의실에서): the particle is cut off each word before its bigrams are made, so
+  the particle never decides whether a page is found.
+- Identifiers: RediSearch splits `user.email`, `v2.3.1`, `shipit-rollback` and `src/app/main.py` at
+  the punctuation but keeps `DB_POOL_MAX_SIZE` whole; people type them whole, in parts, or in
+  another case style. Each identifier becomes its parts (db pool max size, camelCase split too) and
+  one joined form (db_pool_max_size, user_email, v2_3_1): `_` is no separator to RediSearch, so the
+  joined form stays one token whichever way it was written.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Scripts, by code point ranges (the blocks CJK text is written in).
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HIRAGANA = r"\u3041-\u309f"
+_KATAKANA = r"\u30a0-\u30ff\u31f0-\u31ff"
+_HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+_CJK_RUN = re.compile(f"[{_HAN}]+|[{_HIRAGANA}]+|[{_KATAKANA}]+|[{_HANGUL}]+")
+_HAN_RUN = re.compile(f"[{_HAN}]+")
+_HANGUL_WORD = re.compile(f"[{_HANGUL}]+")
+HAS_CJK = re.compile(f"[{_HAN}{_HIRAGANA}{_KATAKANA}{_HANGUL}]")
+HAS_KANA_OR_HANGUL = re.compile(f"[{_HIRAGANA}{_KATAKANA}{_HANGUL}]")
+# Korean particles (josa) and the copula's common endings, longest first so 에서 is cut before 서.
+_JOSA = sorted(
+    "은 는 이 가 을 를 에 의 도 만 와 과 로 으로 에서 에게 께 께서 한테 부터 까지 "
+    "보다 처럼 마다 이나 나 랑 이랑 하고 에는 에서는 으로는 로는 에도 에서도 "
+    "으로도 와는 과는 이다 입니다 이에요 예요".split(),  # noqa: SIM905
+    key=len, reverse=True,
+)
+MAX_TOKEN_CHARS = 64
+
+# An identifier: word characters joined by . _ - / : (at least one joiner), or a camelCase word.
+_IDENT = re.compile(r"[^\W_]+(?:[._\-/:]+[^\W_]+)+|_*[^\W_]+(?:_+[^\W_]+)*_*")
+_CAMEL = re.compile(r"[A-Z0-9]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z0-9]+")  # HTTPServer2 -> HTTP, Server2
+_JOINERS = re.compile(r"[._\-/:]+")
+
+
+def strip_josa(word: str) -> str:
+    """A Korean word without the particle written onto its end (a one-syllable word is kept)."""
+    for josa in _JOSA:
+        if len(word) > len(josa) and word.endswith(josa):
+            return word[: -len(josa)]
+    return word
+
+
+def cjk_grams(text: str) -> list[str]:
+    """Character bigrams of each single-script CJK run of `text` (Korean words without their
+    particles), a one-character run as itself; in order, repeats kept."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        if _HANGUL_WORD.fullmatch(run):
+            run = strip_josa(run)
+        if len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def han_runs(text: str) -> list[str]:
+    """The runs of Han characters in `text` (what friso segments in a Chinese chunk)."""
+    return _HAN_RUN.findall(text)
+
+
+def _parts(piece: str) -> list[str]:
+    """A piece's camelCase parts (ASCII only: other scripts have no such convention)."""
+    if not piece.isascii():
+        return [piece.lower()]
+    return [p.lower() for p in _CAMEL.findall(piece)]
+
+
+def identifier_forms(text: str) -> tuple[list[str], list[str]]:
+    """(joined forms, parts) of the identifiers in `text`: `DB_POOL_MAX_SIZE` gives
+    (["db_pool_max_size"], ["db", "pool", "max", "size"]); `getUserEmail` gives
+    (["get_user_email"], ["get", "user", "email"]). Plain words give nothing, and neither does a
+    pair joined by - or . alone (IL-6, well-known, user.email: RediSearch indexes both parts, and a
+    joined form would count the pair again, which costs SciFact 0.006 nDCG@10); paths, versions
+    and longer chains (v2.3.1, a/b/c) keep their joined form."""
+    joined: list[str] = []
+    parts: list[str] = []
+    for match in _IDENT.finditer(text):
+        token = match.group().strip("_")
+        pieces = [p for p in _JOINERS.split(token) if p]
+        split = [part for piece in pieces for part in _parts(piece)]
+        if len(split) < 2 or not any(c.isascii() for c in token):
+            continue
+        form = "_".join(split)
+        camel = any(len(_parts(piece)) > 1 for piece in pieces)
+        strong = "_" in token or "/" in token or camel or len(pieces) >= 3
+        if strong and len(form) <= MAX_TOKEN_CHARS:
+            joined.append(form)
+        if len(pieces) > 1 and "_" not in token:
+            # RediSearch already indexes the parts of user.email or shipit-rollback (it splits at
+            # the punctuation); only underscore and camelCase parts are new.
+            split = [part for piece in pieces if len(_parts(piece)) > 1 for part in _parts(piece)]
+        parts.extend(p for p in split if len(p) > 1 or not p.isascii())
+    return joined, parts
+
+
+def joined_runs(words: list[str], longest: int = 4) -> list[str]:
+    """Consecutive words joined as an identifier would be: ["db", "pool", "max", "size"] gives
+    db_pool, db_pool_max, db_pool_max_size, pool_max, ... (runs of 2 to `longest` words), so an
+    identifier typed in parts finds the identifier written whole."""
+    return ["_".join(words[i : i + n]) for i in range(len(words)) for n in range(2, longest + 1)
+            if i + n <= len(words)]
+
+
+def index_terms(text: str, language: str) -> str:
+    """The `terms` field of a chunk in `language` (ISO 639-1): identifier forms, and CJK bigrams
+    unless the chunk is Chinese (friso segments a Chinese chunk's every field, these included)."""
+    joined, parts = identifier_forms(text)
+    words = joined + parts
+    if language != "zh" and HAS_CJK.search(text):
+        words += cjk_grams(text)
+    return " ".join(words)
