@@ -19,7 +19,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redisvl.exceptions import RedisSearchError
 
 from bot.access import visible_sources
+from bot.answering.abstention import not_covered
 from bot.answering.answer_log import AnswerLog
+from bot.answering.confidence import assess
 from bot.answering.citations import cite
 from bot.store.connection import connect, revive_embedded
 from bot.retrieval.embedder import CachedEmbedder
@@ -29,6 +31,8 @@ from bot.store.index import Indexes
 from bot.answering.memory import Memory
 from bot.retrieval.serving_model import open_model, serving_spec
 from bot.answering.prompt import build_messages
+from bot.answering.verdict import VerdictFilter, says_not_covered, without_marker
+from bot.channels import ChannelStore
 from bot.retrieval.retriever import RetrievalConfig, Retriever
 from bot.settings import Settings
 from bot.types import Answer, AnswerMode, Question, Reason
@@ -60,6 +64,7 @@ class Lorebot:
         self.memory = Memory(redis, settings.key_prefix, settings.memory_turns,
                              int(settings.memory_ttl_days * 86400))
         self.answers = AnswerLog(redis, settings.key_prefix)
+        self.channels = ChannelStore(redis, settings.key_prefix)
         self.generator = Generator(settings) if settings.generative else None
         self._ingest_model: tuple[CachedEmbedder, Indexes] | None = None
         self._retired: list[CachedEmbedder] = []  # replaced by a model switch; answers may still use them
@@ -157,24 +162,36 @@ class Lorebot:
         # One deadline for the whole answer: the question's embedding and the generation share it.
         try:
             async with asyncio.timeout_at(deadline):
-                passages = await self.retriever.search(question, sources, self.settings.top_k, context=previous)
+                judged = await assess(self.retriever, question, sources, self.settings.top_k, context=previous)
         except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
             return Answer(SEARCH_FAILED.format(reason=exc), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
         except TimeoutError:
             reason = f"the search did not finish within {self.settings.answer_deadline:.0f} s"
             return Answer(SEARCH_FAILED.format(reason=reason), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
+        passages, confidence = judged.passages, judged.confidence
         if not passages:
-            return Answer(NOT_FOUND, mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND)
+            return Answer(NOT_FOUND, mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND, confidence=0.0, answered=False)
+        if confidence < await self.threshold(q):
+            return not_covered(passages, confidence)
         if self.generator is None:
-            return extractive_answer(question, passages)
+            return dataclasses.replace(extractive_answer(question, passages), confidence=confidence)
+        shown = VerdictFilter(on_text)  # the model's "not covered" marker never reaches the user
         try:
-            text = await self.generator.generate(build_messages(question, passages, history), on_text, deadline)
+            text = await self.generator.generate(build_messages(question, passages, history), shown, deadline)
         except ModelUnavailable as exc:
             fallback = extractive_answer(question, passages, intro=f"I couldn't generate an answer: {exc}. "
                                          "Here are the most relevant passages instead:")
-            return dataclasses.replace(fallback, error=Reason.MODEL_UNAVAILABLE)
-        text, citations = cite(text, passages)
-        return Answer(text=text, citations=citations, mode=AnswerMode.GENERATIVE)
+            return dataclasses.replace(fallback, error=Reason.MODEL_UNAVAILABLE, confidence=confidence)
+        if says_not_covered(text):  # the model's verdict: its passages do not answer
+            return not_covered(passages, 0.0)
+        text, citations = cite(without_marker(text), passages)
+        return Answer(text=text, citations=citations, mode=AnswerMode.GENERATIVE, confidence=confidence)
+
+    async def threshold(self, q: Question) -> float:
+        """The confidence below which Lorebot abstains in `q`'s channel: the channel's own threshold,
+        else LOREBOT_ABSTAIN_THRESHOLD."""
+        own = (await self.channels.get(q.scope)).threshold
+        return self.settings.abstain_threshold if own is None else own
 
     async def forget(self, q: Question) -> bool:
         return await self.memory.forget(q.conversation)

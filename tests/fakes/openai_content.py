@@ -104,3 +104,14 @@ def cite_first_passage(messages: list[dict[str, Any]]) -> str:
             sentence = first_sentence(passages[n])
             return f"{sentence} [{n}]" if sentence else NO_ANSWER
     return NO_ANSWER
+
+
+_MARKER_ASKED = re.compile(r"reply with exactly one line, `?([A-Z][A-Z_]+)`?")
+
+
+def follow_not_covered(messages: list[dict[str, Any]]) -> str:
+    """A model that finds nothing in its passages and says so as the system prompt asks: the marker the
+    prompt names ("reply with exactly one line, MARKER"), or "I don't know." when it names none."""
+    system = next((message_text(m) for m in messages if m.get("role") == "system"), "")
+    m = _MARKER_ASKED.search(system)
+    return m.group(1) if m else NO_ANSWER
