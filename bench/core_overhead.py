@@ -17,14 +17,14 @@ import threading
 import time
 from pathlib import Path
 
+from adapters.settings import load_settings
 from bench.common import percentile, save, scratch_redis
 from bot.core import Lorebot
-from ingest.sources import Registry
-from adapters.settings import load_settings
 from bot.types import Question
+from ingest.context import indexer_for
+from ingest.sources import Registry
 from tests.fakes.openai_content import cite_first_passage
 from tests.fakes.openai_server import FakeOpenAI
-from ingest.context import indexer_for
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "lorebot-docs"

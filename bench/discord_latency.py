@@ -14,14 +14,14 @@ import asyncio
 import time
 
 from adapters.discord.app import LorebotClient
+from adapters.settings import load_settings
 from bench.common import percentile, report, scratch_redis
 from bot.core import Lorebot
+from ingest.context import indexer_for
 from ingest.sources import Registry
-from adapters.settings import load_settings
 from tests.conftest import SAMPLES
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.openai_server import FakeOpenAI
-from ingest.context import indexer_for
 
 QUESTIONS = ("How do I connect Lorebot to Slack?", "Which Discord intent must I enable?",
              "How do I make a source re-sync every 6 hours?", "Which embedding model does Lorebot use by default?",

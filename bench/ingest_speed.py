@@ -12,14 +12,14 @@ import random
 import time
 from pathlib import Path
 
+from adapters.settings import load_settings
 from bench.common import report, scratch_redis
 from bot.core import Lorebot
-from adapters.settings import load_settings
 from ingest.chunker import Chunker
+from ingest.context import indexer_for
+from ingest.export import Export
 from ingest.indexer import BATCH_CHUNKS
 from ingest.readers import read_export
-from ingest.export import Export
-from ingest.context import indexer_for
 
 WORDS = ("redis index vector search channel thread answer source export page team deploy config token "
          "schedule memory citation model retrieval chunk heading table slack discord sync admin user "

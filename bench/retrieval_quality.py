@@ -19,15 +19,15 @@ from pathlib import Path
 import numpy as np
 from redisvl.index import AsyncSearchIndex
 
+from adapters.settings import load_settings
 from bench.common import RESULTS, save
 from bench.short_queries import title_queries
 from bot.core import Lorebot
+from bot.keys import IndexKeys
+from bot.retrieval.retriever import MODES, Retriever
+from bot.store.index import Indexes, chunk_schema
 from ingest.evaluation.dataset import load_judged
 from ingest.evaluation.runner import eval_settings, evaluate, index_corpus, run_eval, source_name
-from bot.keys import IndexKeys
-from bot.store.index import Indexes, chunk_schema
-from bot.retrieval.retriever import MODES, Retriever
-from adapters.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATASET = Path(os.environ.get("LOREBOT_SHARED_DATA", REPO.parent / "shared" / "data")) / "scifact-dev"

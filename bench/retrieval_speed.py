@@ -24,11 +24,11 @@ from redis.asyncio import Redis
 from redisvl.index import AsyncSearchIndex
 
 from bench.common import RESULTS, percentile, save, scratch_redis
-from bot.retrieval.embedder import Embedder, LocalEmbedder
 from bot.keys import IndexKeys
+from bot.retrieval.embedder import Embedder, LocalEmbedder
+from bot.retrieval.retriever import RetrievalConfig, Retriever
 from bot.store.index import Indexes, chunk_schema, doc_schema, doc_tag
 from bot.store.redis_server import ensure_embedded_redis
-from bot.retrieval.retriever import RetrievalConfig, Retriever
 
 SOURCES = [f"team-{i:02d}" for i in range(20)]
 CHANNEL = SOURCES[:3]

@@ -25,22 +25,27 @@ from pathlib import Path
 import aiohttp
 from redis.asyncio import Redis
 
+from adapters.settings import AppSettings, load_settings
 from adapters.slack.app import build_app, start_http
 from bench.common import percentile, save, scratch_redis
 from bot.core import Lorebot
-from adapters.settings import AppSettings, load_settings
+from ingest.context import indexer_for
 from tests.adapters.slack.harness import SECRET, SlackHTTP
 from tests.conftest import SAMPLES
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack
 from tests.robustness.index_check import index_state
 from tests.robustness.isolation import (
-    DM_SOURCES, answer_leaks, build_corpus, hostile_questions, index_and_link, prompt_leaks,
+    DM_SOURCES,
+    answer_leaks,
+    build_corpus,
+    hostile_questions,
+    index_and_link,
+    prompt_leaks,
 )
 from tests.robustness.private_redis import PrivateRedis
 from tests.robustness.slack_load import slack_load
 from tests.robustness.sync_faults import export, when_written
-from ingest.context import indexer_for
 
 BATCH = 50
 

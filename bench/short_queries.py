@@ -16,8 +16,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ingest.evaluation.dataset import Judged
 from bot.retrieval.query_text import STOPWORDS
+from ingest.evaluation.dataset import Judged
 
 _WORD = re.compile(r"[a-z][a-z\-]{3,}")
 

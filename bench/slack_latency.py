@@ -15,16 +15,16 @@ import time
 
 import aiohttp
 
+from adapters.settings import load_settings
 from adapters.slack.app import build_app, start_http
 from bench.common import percentile, report, scratch_redis
 from bot.core import Lorebot
+from ingest.context import indexer_for
 from ingest.sources import Registry
-from adapters.settings import load_settings
 from tests.adapters.slack.harness import CHANNEL, SECRET, event_callback, has_feedback, mention, new_ts, signed
 from tests.conftest import SAMPLES
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack
-from ingest.context import indexer_for
 
 QUESTIONS = ("How do I connect Lorebot to Slack?", "Which Discord intent must I enable?",
              "How do I make a source re-sync every 6 hours?", "Which embedding model does Lorebot use by default?",

@@ -16,7 +16,8 @@ async def visible_sources(redis: Redis, settings: Settings, q: Question) -> list
     """None: every source. A list (maybe empty): only those."""
     if q.platform == "cli" and q.channel == LOCAL_CHANNEL:
         return None
-    linked = {m.decode() if isinstance(m, bytes) else m for m in await redis.smembers(keys.links(settings.key_prefix, q.scope))}
+    members = await redis.smembers(keys.links(settings.key_prefix, q.scope))
+    linked = {m.decode() if isinstance(m, bytes) else m for m in members}
     if q.is_dm:
         allowed = settings.dm_source_list
         if allowed is None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from redis.asyncio import Redis
+from redis.typing import EncodableT, FieldT
 
 from bot import keys
 
@@ -88,7 +89,7 @@ def _check(config: ChannelConfig) -> None:
         raise ValueError(f"wait must not be negative, not {config.wait_seconds}")
 
 
-def _fields(config: ChannelConfig) -> dict[str, str]:
+def _fields(config: ChannelConfig) -> dict[FieldT, EncodableT]:
     return {"mode": config.mode.value, "wait_seconds": repr(float(config.wait_seconds)),
             "threshold": "" if config.threshold is None else repr(float(config.threshold)),
             "escalate": config.escalate}

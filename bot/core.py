@@ -1,6 +1,6 @@
 """Lorebot's core: a platform-neutral question in, a cited Answer out.
 
-Every adapter (CLI, Slack, Discord) holds one Lorebot and calls `answer`. All state is in Redis,
+Every adapter (the command line and each chat platform) holds one Lorebot and calls `answer`. All state is in Redis,
 so any number of processes can serve the same team.
 """
 
@@ -21,20 +21,20 @@ from redisvl.exceptions import RedisSearchError
 from bot.access import visible_sources
 from bot.answering.abstention import not_covered
 from bot.answering.answer_log import AnswerLog
-from bot.answering.confidence import assess
 from bot.answering.citations import cite
-from bot.store.connection import connect, revive_embedded
-from bot.retrieval.embedder import CachedEmbedder
+from bot.answering.confidence import assess
 from bot.answering.extractive import extractive_answer
 from bot.answering.generation import Generator, ModelUnavailable
-from bot.store.index import Indexes
 from bot.answering.memory import Memory
-from bot.retrieval.serving_model import open_model, serving_spec
 from bot.answering.prompt import build_messages
 from bot.answering.verdict import VerdictFilter, says_not_covered, without_marker
 from bot.channels import ChannelStore
+from bot.retrieval.embedder import CachedEmbedder
 from bot.retrieval.retriever import RetrievalConfig, Retriever
+from bot.retrieval.serving_model import open_model, serving_spec
 from bot.settings import Settings
+from bot.store.connection import connect, revive_embedded
+from bot.store.index import Indexes
 from bot.types import Answer, AnswerMode, Question, Reason
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ MODEL_CHECK_S = 30.0  # how often a process waiting for a model switch looks whe
 # Adapters replace this with how an admin links a source on their platform (Reason.NO_SOURCES).
 NO_SOURCES = "No document source is linked to this channel (`{scope}`) yet, so I have nothing to answer from."
 NOT_FOUND = "I could not find anything about that in the documents this channel can see."
-EMPTY = "Ask me a question about your documents, for example: “How do I set up the Slack app?”"
+EMPTY = "Ask me a question about your documents, for example: “How do I connect my first source?”"
 REDIS_DOWN = "I can't reach my document store (Redis) right now. Please try again in a minute."
 SEARCH_FAILED = "I couldn't search the documents: {reason}. Please try again in a minute."
 TIMED_OUT = ("I couldn't answer within {seconds:.0f} s: my document store or the model did not respond in "
@@ -135,7 +135,8 @@ class Lorebot:
                     answer = await self._answer(q, question, on_text, deadline)
         except TimeoutError:
             log.warning("no answer within the deadline (%.0f s)", self.settings.answer_deadline)
-            return Answer(TIMED_OUT.format(seconds=self.settings.answer_deadline), mode=AnswerMode.NOTICE, error=Reason.TIMEOUT)
+            return Answer(TIMED_OUT.format(seconds=self.settings.answer_deadline), mode=AnswerMode.NOTICE,
+                          error=Reason.TIMEOUT)
         except RedisError as exc:
             return self._redis_down(exc)
         except RedisSearchError as exc:  # redisvl wraps the client's errors

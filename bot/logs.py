@@ -1,5 +1,5 @@
 """Logging set-up: one format for every process, and a filter that blanks every configured secret
-out of every record, whatever code logged it (our own, slack-bolt's, discord.py's, openai's)."""
+out of every record, whatever code logged it (our own, or a client library's)."""
 
 from __future__ import annotations
 

@@ -97,7 +97,7 @@ def read_settings(cls: type[S], overrides: dict[str, object]) -> S:
     """The settings of `cls` (Settings or a layer's subclass of it), from the environment and .env with
     `overrides` (by variable name) on top; an invalid value raises SettingsError naming the variable."""
     try:
-        return cls(**overrides)
+        return cls(**overrides)  # type: ignore[arg-type]  # pydantic validates each value
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first.get("loc") else "settings"

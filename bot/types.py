@@ -40,8 +40,8 @@ class Reason(StrEnum):
 class Question:
     """One question as any adapter sees it.
 
-    `channel` is the conversation the question was asked in (a Slack channel or DM, a Discord
-    channel); `thread` narrows memory to one thread of it (None: the channel's own memory).
+    `channel` is the conversation the question was asked in (a channel or a DM
+    on the adapter's platform); `thread` narrows memory to one thread of it (None: the channel's own memory).
     """
 
     platform: str  # the adapter's name: the part of the scope before the colon

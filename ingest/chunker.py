@@ -136,7 +136,13 @@ class Chunker:
         """`units` joined with `sep` into pieces that fit; a unit too big on its own is split by words."""
         fitting: list[str] = []
         for unit in units:
-            fitting.extend(self._split_words(unit, room) if self.count(unit) > room else [unit])
+            if self.count(unit) <= room:
+                fitting.append(unit)
+            elif sep == "\n" and len(sentences := _SENTENCE.split(unit)) > 1:
+                # A line too long for a chunk (a table row with a pasted log): whole sentences first.
+                fitting.extend(self._pack(sentences, room, " "))
+            else:
+                fitting.extend(self._split_words(unit, room))
         return self._greedy(fitting, room, sep)
 
     def _split_words(self, text: str, room: int) -> list[str]:

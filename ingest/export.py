@@ -3,7 +3,9 @@
 Zips come from outside: entries with absolute or `..` paths, bombs (total size and compression
 ratio), encrypted entries and corrupt archives are refused with a reason instead of being extracted.
 A zip may hold two entries of one path (Google Drive downloads do): each is its own ExportFile,
-told apart by `occurrence`.
+told apart by `occurrence`. Entry names written without the zip's UTF-8 flag (Windows' built-in zip,
+older tools) are read as UTF-8 when they are valid UTF-8, else from the Info-ZIP Unicode path field
+when present, else in the code page guessed from all such names together (GBK, Shift-JIS, cp437...).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import lzma
 import os
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -29,6 +32,9 @@ SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 _EXTRACT_ERRORS = (
     zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError, zlib.error, lzma.LZMAError,
 )
+
+
+_UTF8_FLAG = 0x800  # general purpose bit 11: the entry's name is UTF-8
 
 
 class ExportError(Exception):
@@ -56,6 +62,7 @@ class Export:
         self.location = Path(location)
         self._zip: zipfile.ZipFile | None = None
         self._by_path: dict[str, list[zipfile.ZipInfo]] | None = None
+        self._names: dict[int, str] = {}  # id(ZipInfo) -> the entry's name as its author wrote it
         if not self.location.exists():
             raise ExportError(f"{self.location}: no such file or folder")
         if self.location.is_file():
@@ -118,8 +125,14 @@ class Export:
             assert self._zip is not None
             self._by_path = {}
             for info in self._zip.infolist():
-                self._by_path.setdefault(_entry_path(info), []).append(info)
+                self._by_path.setdefault(_entry_path(self._name(info)), []).append(info)
         return self._by_path
+
+    def _name(self, info: zipfile.ZipInfo) -> str:
+        if not self._names:
+            assert self._zip is not None
+            self._names = entry_names(self._zip.infolist())
+        return self._names[id(info)]
 
     def _folder_files(self) -> Iterator[ExportFile]:
         root = self.location.resolve()
@@ -152,9 +165,9 @@ class Export:
         for info in infos:
             if info.is_dir():
                 continue
-            name = info.filename.replace("\\", "/")
+            name = self._name(info).replace("\\", "/")
             pure = PurePosixPath(name)
-            path = _entry_path(info)
+            path = _entry_path(name)
             base = pure.name
             if base.startswith(".") or base in SKIP_NAMES or name.startswith("__MACOSX/"):
                 continue
@@ -197,8 +210,50 @@ class _Limited:
         return data
 
 
-def _entry_path(info: zipfile.ZipInfo) -> str:
-    return str(PurePosixPath(info.filename.replace("\\", "/")))
+def _entry_path(name: str) -> str:
+    return str(PurePosixPath(name.replace("\\", "/")))
+
+
+def entry_names(infos: list[zipfile.ZipInfo]) -> dict[int, str]:
+    """id(info) -> the entry's name as its author saw it. zipfile reads a name without the UTF-8
+    flag (bit 11) as cp437; its bytes come back with .encode("cp437")."""
+    # Imported here: ingest.readers imports this module.
+    from ingest.readers.encoding import ZIP_NAME_PREFERENCE, guess_encoding
+
+    names: dict[int, str] = {}
+    legacy: dict[int, bytes] = {}
+    for info in infos:
+        if info.flag_bits & _UTF8_FLAG or info.orig_filename.isascii():
+            names[id(info)] = info.filename
+            continue
+        raw = info.orig_filename.encode("cp437")
+        unicode_path = _unicode_path_field(info.extra, raw)
+        try:
+            names[id(info)] = unicode_path or raw.decode("utf-8")
+        except UnicodeDecodeError:
+            legacy[id(info)] = raw
+    # All the legacy names together: one zip tool wrote them all, in one code page.
+    encoding = guess_encoding(list(legacy.values()), ZIP_NAME_PREFERENCE) if legacy else None
+    for key, raw in legacy.items():
+        names[key] = raw.decode(encoding or "cp437", errors="replace")
+    return names
+
+
+def _unicode_path_field(extra: bytes, raw: bytes) -> str:
+    """The Info-ZIP Unicode Path extra field (0x7075) that 7-Zip and WinRAR add beside a legacy name;
+    "" when absent, or stale (its CRC is of a name other than the one stored)."""
+    i = 0
+    while i + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, i)
+        body = extra[i + 4: i + 4 + size]
+        fresh = len(body) > 5 and body[0] == 1 and struct.unpack_from("<I", body, 1)[0] == zlib.crc32(raw)
+        if kind == 0x7075 and fresh:
+            try:
+                return body[5:].decode("utf-8")
+            except UnicodeDecodeError:
+                return ""
+        i += 4 + size
+    return ""
 
 
 def _zip_mtime(info: zipfile.ZipInfo) -> float:

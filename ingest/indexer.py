@@ -22,8 +22,8 @@ from redisvl.query import FilterQuery
 from redisvl.query.filter import Tag
 
 from bot.retrieval.embedder import CachedEmbedder
-from bot.store.index import Indexes, doc_tag
 from bot.retrieval.serving_model import mark_synced
+from bot.store.index import Indexes, doc_tag
 from ingest.chunker import Chunk, Chunker
 from ingest.documents import Document, Failure
 from ingest.export import Export, ExportError

@@ -8,10 +8,10 @@ import shutil
 
 from bot.retrieval.serving_model import forget_source
 from ingest.context import IngestContext
-from ingest.sources import Registry
 from ingest.fetch import download_path
-from ingest.source_sync import source_lock
 from ingest.indexer import Indexer
+from ingest.source_sync import source_lock
+from ingest.sources import Registry
 
 
 async def remove_source(ctx: IngestContext, name: str) -> int:

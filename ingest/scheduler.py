@@ -19,12 +19,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from redis.exceptions import RedisError
 
-from ingest.settings import IngestSettings
-from ingest.sources import Registry, SourceError, next_run_key
-from ingest.sources_file import apply_sources_file
 from ingest.context import IngestContext
 from ingest.locks import SyncBusy
+from ingest.settings import IngestSettings
 from ingest.source_sync import sync_source
+from ingest.sources import Registry, SourceError, next_run_key
+from ingest.sources_file import apply_sources_file
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "sync:"

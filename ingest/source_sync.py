@@ -17,10 +17,10 @@ from typing import Any
 
 from bot.logs import RedactSecrets, secrets_of
 from ingest.context import IngestContext
-from ingest.sources import Registry, Source
 from ingest.fetch import FetchError, fetch
-from ingest.locks import LockLost, SourceLock, SyncBusy
 from ingest.indexer import Progress, SyncReport
+from ingest.locks import LockLost, SourceLock, SyncBusy
+from ingest.sources import Registry, Source
 
 log = logging.getLogger(__name__)
 _background: set[asyncio.Task[Any]] = set()  # chat-started syncs: referenced until they finish

@@ -31,6 +31,7 @@ from ingest.source_checks import (
     every_seconds,
 )
 
+
 def _s(v: bytes | str) -> str:
     return v.decode() if isinstance(v, bytes) else v
 

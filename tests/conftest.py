@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
 from adapters.settings import AppSettings, load_settings
+from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "lorebot-docs"

@@ -9,20 +9,20 @@ it went.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from enum import StrEnum
 import logging
 import re
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from redis.exceptions import RedisError
 
 from bot.access import visible_sources
 from bot.core import REDIS_DOWN, Lorebot, OnText
-from ingest.source_checks import NAME
-from ingest.sources import Registry, SourceError
 from bot.types import Answer, Question
 from ingest.context import IngestContext
+from ingest.source_checks import NAME
+from ingest.sources import Registry, SourceError
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,13 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from bot.access import LOCAL_CHANNEL
-from adapters.cli.sources import app as sources_app
-from bot.store.connection import RedisUnavailable
 from adapters.cli.eval import eval_command
-from bot.store.redis_server import EmbeddedRedisError, stop_embedded_redis
-from bot.settings import SettingsError
+from adapters.cli.sources import app as sources_app
 from adapters.settings import AppSettings, load_settings
+from bot.access import LOCAL_CHANNEL
+from bot.settings import SettingsError
+from bot.store.connection import RedisUnavailable
+from bot.store.redis_server import EmbeddedRedisError, stop_embedded_redis
 from bot.types import Question
 from ingest.source_checks import Platform
 
@@ -84,8 +84,8 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report.")] = False,
 ) -> None:
     """Index a folder or zip export: only what changed is embedded again."""
-    from ingest.source_checks import SourceError, check_page_url_base
     from adapters.cli.ingest_output import print_report, run_sync
+    from ingest.source_checks import SourceError, check_page_url_base
 
     try:
         base = check_page_url_base(page_url_base, kind) if page_url_base else None

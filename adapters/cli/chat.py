@@ -8,8 +8,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.markdown import Markdown
 
-from adapters.settings import AppSettings
 from adapters.chat.texts import with_link_hint
+from adapters.settings import AppSettings
 from bot.access import LOCAL_CHANNEL
 from bot.types import Answer, AnswerMode, Question
 from ingest.source_checks import Platform
@@ -18,6 +18,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EXPORT = REPO_ROOT / "samples" / "lorebot-docs"
 DEMO_QUESTIONS = REPO_ROOT / "samples" / "demo-questions.json"
 SAMPLE_SOURCE = "lorebot-docs"
+MODE_LABELS = {AnswerMode.GENERATIVE: "generated", AnswerMode.EXTRACTIVE: "quoted passages",
+               AnswerMode.NOTICE: "notice"}
 
 
 def cli_answer(answer: Answer, q: Question) -> Answer:
@@ -30,11 +32,11 @@ def render_answer(console: Console, answer: Answer) -> None:
     if answer.citations:
         console.print()
         for c in answer.citations:
-            where = " / ".join(p for p in (c.path, c.title) if p)
+            where = f"{c.title} [dim]({c.path})[/dim]" if c.path else c.title  # a file's path ends with its name
             heading = f" › {c.heading}" if c.heading else ""
             link = f"  {c.url}" if c.url else ""
             console.print(f"[bold][{c.n}][/bold] {where}{heading}  [dim]({c.source})[/dim]{link}")
-    mode = {AnswerMode.GENERATIVE: "generated", AnswerMode.EXTRACTIVE: "quoted passages", AnswerMode.NOTICE: "notice"}[answer.mode]
+    mode = MODE_LABELS[answer.mode]
     console.print(f"[dim]— {mode}[/dim]")
 
 
@@ -80,8 +82,8 @@ def _ask(base: Question, text: str) -> Question:
 
 async def main_job(settings: AppSettings, console: Console, interactive: bool) -> None:
     """Start Redis, index the sample export (only what changed), then run the configured bots, or the chat."""
-    from adapters.cli.processes import configured_bots, run_bots
     from adapters.cli.ingest_output import print_report, run_sync
+    from adapters.cli.processes import configured_bots, run_bots
 
     if SAMPLE_EXPORT.is_dir():
         report = await run_sync(settings, SAMPLE_SOURCE, SAMPLE_EXPORT, None, quiet=not interactive)

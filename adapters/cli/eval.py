@@ -15,7 +15,8 @@ from rich.table import Table
 
 
 def eval_command(
-    dataset: Annotated[Path, typer.Argument(help="A BEIR-format dataset folder (corpus.jsonl, queries.jsonl, qrels/).")],
+    dataset: Annotated[Path, typer.Argument(
+        help="A BEIR-format dataset folder (corpus.jsonl, queries.jsonl, qrels/).")],
     split: Annotated[str, typer.Option(help="The qrels split: qrels/SPLIT.tsv.")] = "test",
     mode: Annotated[str | None, typer.Option(help="Evaluate one retrieval mode only (default: every mode).")] = None,
     abstention: Annotated[bool, typer.Option(

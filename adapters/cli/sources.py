@@ -11,11 +11,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.table import Table
 
-import adapters.cli.app as cli  # its helpers are used at call time: adapters.cli.app registers this sub-app while loading
-from bot.store.connection import connect
+# Its helpers are used at call time: adapters.cli.app registers this sub-app while loading.
+import adapters.cli.app as cli
 from adapters.settings import AppSettings
-from ingest.sources import Registry, Source, SourceError
+from bot.store.connection import connect
 from ingest.context import IngestContext
+from ingest.sources import Registry, Source, SourceError
 
 app = typer.Typer(no_args_is_help=True, help="Document sources: where exports are, when they sync, who sees them.")
 T = TypeVar("T")

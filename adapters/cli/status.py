@@ -10,10 +10,10 @@ from redisvl.query.filter import Tag
 from rich.console import Console
 from rich.table import Table
 
-from bot.store.connection import connect, redacted, resolve_redis_url
-from bot.retrieval.embedder import build_embedder
-from bot.keys import IndexKeys
 from adapters.settings import AppSettings
+from bot.keys import IndexKeys
+from bot.retrieval.embedder import build_embedder
+from bot.store.connection import connect, redacted, resolve_redis_url
 from ingest.sources import Registry
 
 

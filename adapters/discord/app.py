@@ -21,9 +21,9 @@ from adapters.discord.commands import SlashCommands, add_commands
 from adapters.discord.feedback import FeedbackButton
 from adapters.discord.inflight import Inflight
 from adapters.discord.mentions import Mentions
+from adapters.settings import AppSettings
 from bot.core import Lorebot
 from bot.settings import SettingsError
-from adapters.settings import AppSettings
 
 log = logging.getLogger(__name__)
 

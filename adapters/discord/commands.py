@@ -18,15 +18,14 @@ import discord
 from discord import app_commands
 from redis.exceptions import RedisError
 
-from adapters.chat.texts import FAILED, with_link_hint
-from adapters.chat.texts import CLAIM_SECONDS
-from bot.store.claims import claim_once
+from adapters.chat.commands import BY_NAME, TABLE, Arg, run_command
+from adapters.chat.suggestions import suggest_sources
+from adapters.chat.texts import CLAIM_SECONDS, FAILED, with_link_hint
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply
 from adapters.discord.questions import interaction_question, is_admin
-from adapters.chat.commands import BY_NAME, TABLE, Arg, run_command
 from bot.core import MAX_QUESTION_CHARS, Lorebot
-from adapters.chat.suggestions import suggest_sources
+from bot.store.claims import claim_once
 from bot.types import Answer, AnswerMode, Reason
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,8 @@ class SlashCommands:
     async def run(self, interaction: discord.Interaction, name: str, args: str = "") -> None:
         with self.inflight.track():
             try:
-                if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"discord:interaction:{interaction.id}", CLAIM_SECONDS):
+                if not await claim_once(self.bot.redis, self.bot.settings.key_prefix,
+                                        f"discord:interaction:{interaction.id}", CLAIM_SECONDS):
                     return  # delivered again (a resume, another process): the first delivery answers
             except RedisError as exc:  # answer anyway: run_command explains what needs Redis
                 log.warning("redis unavailable to claim an interaction: %s", type(exc).__name__)

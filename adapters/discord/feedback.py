@@ -44,7 +44,8 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button], template=CUSTOM_
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot: Lorebot = interaction.client.lorebot
         try:
-            if not await claim_once(bot.redis, bot.settings.key_prefix, f"discord:interaction:{interaction.id}", CLAIM_SECONDS):
+            if not await claim_once(bot.redis, bot.settings.key_prefix, f"discord:interaction:{interaction.id}",
+                                    CLAIM_SECONDS):
                 return  # delivered twice: the first delivery answers
             await interaction.response.defer(ephemeral=True, thinking=True)
             stored = await bot.answers.feedback(self.answer_id, str(interaction.user.id), self.helpful)

@@ -13,14 +13,13 @@ from typing import Any
 import discord
 from redis.exceptions import RedisError
 
-from adapters.chat.texts import FAILED, with_link_hint
-from adapters.chat.texts import CLAIM_SECONDS
-from bot.store.claims import claim_once
+from adapters.chat.texts import CLAIM_SECONDS, FAILED, with_link_hint
 from adapters.discord.commands import LINK_HINT
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply, Send
 from adapters.discord.questions import mentions_me, message_question
 from bot.core import Lorebot
+from bot.store.claims import claim_once
 from bot.types import Answer, AnswerMode, Reason
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,8 @@ class Mentions:
             return
         with self.inflight.track():
             try:
-                if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"discord:message:{message.id}", CLAIM_SECONDS):
+                if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"discord:message:{message.id}",
+                                        CLAIM_SECONDS):
                     return
             except RedisError as exc:  # answer anyway: the core says what needs Redis
                 log.warning("redis unavailable to claim a message: %s", type(exc).__name__)

@@ -26,12 +26,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.settings import AppSettings
 from adapters.slack.commands import SlashCommand
 from adapters.slack.handlers import Handlers
 from adapters.slack.replies import Replies
 from bot.core import Lorebot
 from bot.settings import SettingsError
-from adapters.settings import AppSettings
 
 log = logging.getLogger(__name__)
 bolt_log = logging.getLogger("slack_bolt.lorebot")

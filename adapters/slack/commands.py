@@ -13,11 +13,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
+from adapters.chat.commands import ASKS_WHO_IS_ADMIN, BY_NAME, run_command
+from adapters.chat.texts import FAILED, with_link_hint
 from adapters.slack.mrkdwn import escape, truncate
 from adapters.slack.render import SlackMessage, notice_message, render_answer
-from adapters.chat.texts import FAILED, with_link_hint
 from adapters.slack.replies import Replies
-from adapters.chat.commands import ASKS_WHO_IS_ADMIN, BY_NAME, run_command
 from bot.types import Question
 from ingest.source_checks import Platform
 

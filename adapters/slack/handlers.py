@@ -13,17 +13,16 @@ from redis.exceptions import RedisError
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from adapters.chat.texts import FEEDBACK_FAILED
-from adapters.chat.texts import CLAIM_SECONDS
-from bot import keys
-from bot.store.claims import claim_once
-from ingest.source_checks import Platform
+from adapters.chat.commands import run_command
+from adapters.chat.texts import CLAIM_SECONDS, FEEDBACK_FAILED
 from adapters.slack.events import Incoming, read_message, wants_answer
 from adapters.slack.render import HELPFUL, NOT_HELPFUL, notice_message, render_answer
 from adapters.slack.replies import Replies
 from adapters.slack.streaming import Recipient
-from adapters.chat.commands import run_command
+from bot import keys
 from bot.core import REDIS_DOWN
+from bot.store.claims import claim_once
+from ingest.source_checks import Platform
 
 log = logging.getLogger(__name__)
 

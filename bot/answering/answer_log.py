@@ -111,7 +111,7 @@ class AnswerLog:
         """Ids of the answers given from `since` to `until` (Unix seconds), oldest first."""
         found = await self.redis.zrangebyscore(keys.answers_by_time(self.prefix), since,
                                                "+inf" if until is None else until)
-        return [_s(m) for m in found]
+        return [_s(m) for m in found]  # type: ignore[arg-type]  # members only: no scores asked for
 
     async def mark(self, answer_id: str, outcome: Outcome) -> bool:
         """Add an outcome to a logged answer (once each); False when the answer is unknown."""

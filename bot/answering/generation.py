@@ -55,7 +55,7 @@ class Generator:
             model=self.model, messages=messages, stream=True, temperature=0.1,  # type: ignore[arg-type]
         )
         parts: list[str] = []
-        async for chunk in stream:
+        async for chunk in stream:  # type: ignore[union-attr]  # stream=True: an AsyncStream
             if not chunk.choices:
                 continue
             delta = chunk.choices[0].delta.content

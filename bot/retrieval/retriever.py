@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from redis.commands.search.query import Query
 from redisvl.query import FilterQuery, VectorQuery
@@ -19,8 +20,8 @@ from redisvl.query.filter import FilterExpression, Tag
 
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.fusion import Ranked, normalised_sum, reciprocal_rank
-from bot.store.index import Indexes
 from bot.retrieval.query_text import full_text_query, search_terms
+from bot.store.index import Indexes
 from bot.types import Passage
 
 BATCHES_FROM = 0.05  # share of all chunks from which a filtered KNN walks the graph (Retriever.knn_policy)
@@ -215,7 +216,8 @@ class Retriever:
         for p, values in zip(chosen, await pipe.execute()):
             if values[0] is None:
                 continue
-            fields = dict(zip(PASSAGE_FIELDS, (v.decode() if isinstance(v, bytes) else (v or "") for v in values)))
+            texts = (v.decode() if isinstance(v, bytes) else (v or "") for v in values)
+            fields: dict[str, Any] = dict(zip(PASSAGE_FIELDS, texts))
             found.append(dataclasses.replace(p, **fields))
         return found
 

@@ -11,9 +11,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import EqualJitterBackoff
 from redis.exceptions import RedisError, ResponseError
 
-from bot.store.redis_server import EmbeddedRedisError, ensure_embedded_redis
 from bot.settings import Settings
-
+from bot.store.redis_server import EmbeddedRedisError, ensure_embedded_redis
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ MULTI/EXEC on a single node and on a cluster alike. Each embedding model gets it
 from __future__ import annotations
 
 import hashlib
-
 from dataclasses import dataclass
 
 from redis.asyncio import Redis

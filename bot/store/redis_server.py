@@ -80,7 +80,8 @@ def _previous_port(directory: Path) -> int | None:
 def _client(port: int, timeout: float | None = None) -> redis.Redis:
     # No client-side retries: probing a server that is down (or shutting it down) must answer at once,
     # not after redis-py's default ten reconnection attempts (about 3 s).
-    return redis.Redis(host="127.0.0.1", port=port, socket_timeout=timeout, retry=None)
+    return redis.Redis(host="127.0.0.1", port=port, socket_timeout=timeout,
+                       retry=None)  # type: ignore[arg-type]  # None turns retries off; the stub says Retry
 
 
 def _ping(port: int, timeout: float = 0.5) -> bool:

@@ -21,12 +21,12 @@ import numpy as np
 
 from bot.core import Lorebot
 from bot.retrieval.embedder import Embedder
+from bot.retrieval.retriever import MODES, Retriever
+from ingest.context import indexer_for
 from ingest.evaluation.dataset import Judged
 from ingest.evaluation.metrics import mean, ndcg_at_k, recall_at_k
-from bot.retrieval.retriever import MODES, Retriever
-from ingest.settings import IngestSettings
 from ingest.indexer import SyncReport
-from ingest.context import indexer_for
+from ingest.settings import IngestSettings
 
 NDCG_AT = 10
 RECALL_AT = 100

@@ -14,9 +14,11 @@ from pathlib import PurePosixPath
 
 from ingest.documents import Document, Failure, ReaderError
 from ingest.export import Export, ExportError
-from ingest.readers import gdocs_html, office, pdf, sheets, text
+from ingest.readers import docx_reader, gdocs_html, office, pdf, sheets, text
 
-FileReader = Callable[[str, bytes], list[Document]]
+# A reader returns the file's documents, and a Failure for each part it skipped while reading the rest
+# (a hidden sheet, a scanned page): reported, never dropped silently.
+FileReader = Callable[[str, bytes], list[Document | Failure]]
 ExportReader = Callable[..., Iterator[Document | Failure]]  # reader(export), + page_url_base= if linked
 Detector = Callable[[set[str]], bool]
 
@@ -26,7 +28,7 @@ FILE_READERS: dict[str, FileReader] = {
     ".txt": text.read_text,
     ".html": gdocs_html.read_html,  # Google Docs exports recognised, other HTML read as is
     ".htm": gdocs_html.read_html,
-    ".docx": office.read_docx,
+    ".docx": docx_reader.read_docx,
     ".pptx": office.read_pptx,
     ".xlsx": sheets.read_xlsx,
     ".csv": sheets.read_csv,
@@ -71,9 +73,11 @@ def read_export(export: Export, kind: str | None = None, page_url_base: str = ""
     yield from reader(export, page_url_base=page_url_base) if kind in LINKED_KINDS else reader(export)
 
 
-def read_one(export: Export, path: str, reader: FileReader, occurrence: int = 1) -> list[Document] | Failure:
+def read_one(export: Export, path: str, reader: FileReader,
+             occurrence: int = 1) -> list[Document | Failure] | Failure:
     """Read one file with `reader`; any problem becomes a Failure naming the file. A repeated zip
-    entry (`occurrence` 2, 3, ...) is named "path#2": its documents' doc_ids get that suffix too."""
+    entry (`occurrence` 2, 3, ...) is named "path#2": its documents' doc_ids get that suffix too.
+    A success is the documents with text, then a Failure (named for the file) per part skipped."""
     suffix = "" if occurrence == 1 else f"#{occurrence}"
     key = path + suffix
     try:
@@ -83,15 +87,18 @@ def read_one(export: Export, path: str, reader: FileReader, occurrence: int = 1)
     if not data:
         return Failure(key, "empty file (0 bytes)")
     try:
-        docs = reader(path, data)
+        items = reader(path, data)
     except ReaderError as exc:
         return Failure(key, str(exc))
     except Exception as exc:  # a parser library choking on malformed input: report, go on
         return Failure(key, f"cannot parse ({type(exc).__name__}: {exc})")
-    docs = [dataclasses.replace(d, doc_id=d.doc_id + suffix, file=d.file or key) for d in docs]
+    docs = [dataclasses.replace(d, doc_id=d.doc_id + suffix, file=d.file or key)
+            for d in items if isinstance(d, Document)]
+    skipped = [Failure(key, f.reason) for f in items if isinstance(f, Failure)]
     if not any(d.text.strip() for d in docs):
-        return Failure(key, "no text content (empty page)")
-    return [d for d in docs if d.text.strip()]
+        reasons = "; ".join(f.reason for f in skipped)
+        return Failure(key, "no text content (empty page)" + (f": {reasons}" if reasons else ""))
+    return [*(d for d in docs if d.text.strip()), *skipped]
 
 
 def read_files(export: Export) -> Iterator[Document | Failure]:

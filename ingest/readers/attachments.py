@@ -31,7 +31,10 @@ def read_attachment(export: Export, path: str, name: str, doc_id: str, page: Doc
         yield Failure(path, f"attachment {name!r}: {result.reason}")
         return
     where = " / ".join(p for p in (page.path, page.title) if p) if page else ""
-    for n, doc in enumerate(result, 1):
+    docs = [d for d in result if isinstance(d, Document)]
+    for skipped in (f for f in result if isinstance(f, Failure)):
+        yield Failure(path, f"attachment {name!r}: {skipped.reason}")
+    for n, doc in enumerate(docs, 1):
         yield dataclasses.replace(
             doc,
             doc_id=doc_id if n == 1 else f"{doc_id}#{n}",

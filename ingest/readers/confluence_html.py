@@ -86,7 +86,8 @@ def _read_space(export: Export, root: str, names: set[str], base: str) -> Iterat
             yield result
             continue
         for doc in result:
-            pages[doc.doc_id] = doc
+            if isinstance(doc, Document):
+                pages[doc.doc_id] = doc
             yield doc
     for path in sorted(n for n in names if n.startswith(f"{root}attachments/") and supported(n)):
         m = _ATTACHMENT.match(path[len(root):])

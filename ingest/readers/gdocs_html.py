@@ -46,7 +46,7 @@ def read_html(path: str, data: bytes) -> list[Document]:
             doc_id=path,
             title=title or plain.title_from_name(path),
             text=html_to_markdown(body),
-            path=plain.folder_path(path),
+            path=plain.file_path(path),
             kind="gdoc-html",
         )
     ]

@@ -4,7 +4,8 @@ Both hold ordinary files (Docs as .docx, Sheets as .xlsx, Slides as .pptx, and .
 .md, .txt), read by the file readers. What Drive adds: Takeout puts everything under
 Takeout/Drive/ (other Google products beside it are not Drive content), and names a second file of
 the same name "Doc(1).docx"; the title drops that counter, the doc_id (the path) keeps the files
-apart. The folder path becomes Document.path ("Drive / Folder / Sub").
+apart. The file's path in Drive becomes Document.path ("Drive / Folder / Sub / Doc.docx"): with
+the title (a heading inside the file, perhaps) a citation still names the file to open.
 """
 
 from __future__ import annotations
@@ -40,9 +41,11 @@ def read_export(export: Export) -> Iterator[Document | Failure]:
 
 
 def drive_path(file: str, takeout: bool) -> str:
-    parts = PurePosixPath(_OCCURRENCE.sub("", file)).parent.parts
+    """The file's path in Drive, "Drive / Team / Plan.docx" (Takeout's "Plan(1).docx" is "Plan.docx")."""
+    pure = PurePosixPath(_OCCURRENCE.sub("", file))
+    parts = pure.parts
     if takeout:
-        parts = parts[1:]  # "Takeout"
+        parts = (*parts[1:-1], _COUNTER.sub("", pure.stem) + pure.suffix)  # drop "Takeout", and the counter
     return " / ".join(parts)
 
 

@@ -1,28 +1,22 @@
-"""Readers for plain files: Markdown, text and HTML pages."""
+"""Readers for plain files: Markdown, text and HTML pages, in whatever encoding they were saved
+(ingest.readers.encoding)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
 
-from ingest.documents import Document, ReaderError
+from ingest.documents import Document
+from ingest.readers.encoding import decode_text, html_markup
 from ingest.readers.html_text import html_to_markdown, parse_html
 
 _FRONT_TITLE = re.compile(r"^title:\s*(.+)$", re.MULTILINE)
 
 
-def decode_text(path: str, data: bytes) -> str:
-    if b"\x00" in data[:8192]:
-        raise ReaderError("binary content, not text (the extension does not match the file)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReaderError(f"not UTF-8 text (invalid byte at offset {exc.start})") from None
-
-
-def folder_path(path: str) -> str:
-    parent = PurePosixPath(path).parent
-    return "" if str(parent) == "." else " / ".join(parent.parts)
+def file_path(path: str) -> str:
+    """Document.path of a file: its folders and its own name, "Shared / Notes / meeting.md", so a
+    citation leads to the file even when the document's title is a heading inside it."""
+    return " / ".join(PurePosixPath(path).parts)
 
 
 def title_from_name(path: str) -> str:
@@ -31,7 +25,7 @@ def title_from_name(path: str) -> str:
 
 
 def read_markdown(path: str, data: bytes) -> list[Document]:
-    text = decode_text(path, data)
+    text = decode_text(data)
     title = ""
     if text.startswith("---\n"):
         end = text.find("\n---", 4)
@@ -42,18 +36,16 @@ def read_markdown(path: str, data: bytes) -> list[Document]:
     if not title:
         m = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
         title = m.group(1).strip() if m else title_from_name(path)
-    return [Document(doc_id=path, title=title, text=text, path=folder_path(path), kind="markdown")]
+    return [Document(doc_id=path, title=title, text=text, path=file_path(path), kind="markdown")]
 
 
 def read_text(path: str, data: bytes) -> list[Document]:
-    text = decode_text(path, data)
-    return [Document(doc_id=path, title=title_from_name(path), text=text, path=folder_path(path), kind="text")]
+    text = decode_text(data)
+    return [Document(doc_id=path, title=title_from_name(path), text=text, path=file_path(path), kind="text")]
 
 
 def read_html(path: str, data: bytes) -> list[Document]:
-    if b"\x00" in data[:8192]:
-        raise ReaderError("binary content, not HTML (the extension does not match the file)")
-    soup = parse_html(data)
+    soup = parse_html(html_markup(data))
     title_tag = soup.find("title")
     h1 = soup.find("h1")
     title = (title_tag.get_text(" ", strip=True) if title_tag else "") or (h1.get_text(" ", strip=True) if h1 else "")
@@ -65,7 +57,7 @@ def read_html(path: str, data: bytes) -> list[Document]:
             doc_id=path,
             title=title or title_from_name(path),
             text=html_to_markdown(body),
-            path=folder_path(path),
+            path=file_path(path),
             kind="html",
         )
     ]

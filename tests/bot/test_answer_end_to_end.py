@@ -8,8 +8,8 @@ import json
 import pytest
 
 from bot.types import Question
-from tests.conftest import REPO, SAMPLES
 from ingest.context import indexer_for
+from tests.conftest import REPO, SAMPLES
 
 DEMO = json.loads((REPO / "samples" / "demo-questions.json").read_text())
 

@@ -125,13 +125,15 @@ def make_pptx() -> bytes:
     return out.getvalue()
 
 
-def make_pdf(pages: list[str], title: str = "") -> bytes:
-    """A small valid PDF (Helvetica text, one content stream per page, real xref table)."""
+def make_pdf(pages: list[str], title: str = "", font_encoding: str = "") -> bytes:
+    """A small valid PDF (Helvetica text, one content stream per page, real xref table);
+    `font_encoding` is the font's /Encoding entry (e.g. a /Differences array naming other glyphs)."""
     n = len(pages)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         ("<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join(f"{4 + 2 * i} 0 R" for i in range(n)), n)).encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica%s >>" % (b" /Encoding " + font_encoding.encode()
+                                                                       if font_encoding else b""),
     ]
     for i, text in enumerate(pages):
         shown = " ".join(f"({_pdf_escape(line)}) Tj T*" for line in text.split("\n"))
@@ -167,3 +169,24 @@ def encrypt_pdf(data: bytes, user_password: str, algorithm: str = "RC4-128") -> 
 
 def _pdf_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def write_legacy_zip(path: Path, entries: list[tuple[bytes, bytes]], extras: dict[bytes, bytes] | None = None) -> Path:
+    """A zip whose entry names are the raw bytes given, without the UTF-8 flag, as Windows' built-in
+    zip and older tools write them in the system's code page (zipfile itself always writes UTF-8).
+    `extras` adds an extra field to the entry of that name."""
+    placeholders = []
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for n, (raw, data) in enumerate(entries):
+            placeholder = f"{n:03d}".encode().rjust(len(raw), b"~")  # ASCII, as long as the real name
+            assert len(placeholder) == len(raw)
+            info = zipfile.ZipInfo(placeholder.decode(), date_time=(2024, 5, 1, 10, 0, 0))
+            info.extra = (extras or {}).get(raw, b"")
+            z.writestr(info, data)
+            placeholders.append((placeholder, raw))
+    blob = path.read_bytes()
+    for placeholder, raw in placeholders:
+        assert blob.count(placeholder) == 2  # the local header and the central directory
+        blob = blob.replace(placeholder, raw)
+    path.write_bytes(blob)
+    return path

@@ -73,3 +73,14 @@ def test_real_tokenizer_window(local_embedder):
     chunks = Chunker(local_embedder.count_tokens, local_embedder.max_tokens).chunk("Page", text)
     assert len(chunks) > 3
     assert all(local_embedder.count_tokens(c.embed_text) <= local_embedder.max_tokens for c in chunks)
+
+
+def test_a_table_row_longer_than_the_window_splits_at_sentences_then_words():
+    log = " ".join(f"Attempt {i} failed with status reset." for i in range(60))
+    rows = f"Ticket: T-1; Log: {log}\nTicket: T-2; Resolution: E7 means the ribbon is empty."
+    chunks = Chunker(words, 40).chunk("Tickets", rows)
+    assert all(words(c.embed_text) + RESERVED_TOKENS <= 40 for c in chunks)
+    assert " ".join(c.text for c in chunks).split() == rows.split()
+    pieces = [line for c in chunks for line in c.text.split("\n")]
+    assert all(p.endswith(".") for p in pieces)  # no sentence cut in two
+    assert pieces[-1] == "Ticket: T-2; Resolution: E7 means the ribbon is empty."

@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from ingest.sources import Source
 from ingest.fetch import FetchError, download_path, fetch
+from ingest.sources import Source
 from tests.fakes.export_server import export_server  # noqa: F401
 from tests.ingest.export_builders import write_zip
 from tests.ingest.test_indexer import page, write_pages

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from redisvl.query import FilterQuery
 from redisvl.query.filter import Tag
+
 from ingest.context import indexer_for
 
 
@@ -59,11 +60,11 @@ async def test_a_file_that_fails_keeps_what_it_had(fake_bot, tmp_path):
     root = write_pages(tmp_path / "export", {"good.md": page("Good", "Good text."), "bad.md": page("Bad", "Old text.")})
     indexer = indexer_for(fake_bot)
     await indexer.sync("docs", root)
-    (root / "bad.md").write_bytes(b"\xff\xfe not utf-8 \xff")
+    (root / "bad.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")  # not text in any encoding
     (root / "new.md").write_text(page("New", "New text."))
     report = await indexer.sync("docs", root)
     assert [f.file for f in report.failed] == ["bad.md"]
-    assert "UTF-8" in report.failed[0].reason
+    assert "binary content" in report.failed[0].reason
     assert report.added == 1 and report.deleted == 0
     assert "Old text." in await chunk_texts(fake_bot, "docs", "bad.md")
 

@@ -8,8 +8,8 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
-from ingest.sources import sync_lock_key
 from ingest.locks import LockLost, SourceLock, SyncBusy
+from ingest.sources import sync_lock_key
 
 
 @pytest.fixture

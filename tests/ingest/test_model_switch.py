@@ -4,9 +4,9 @@ every source is complete."""
 from __future__ import annotations
 
 from bot.core import Lorebot
-from ingest.sources import Registry
 from bot.types import Question
 from ingest.context import indexer_for
+from ingest.sources import Registry
 
 
 def env(fake_openai, model: str) -> dict[str, str]:

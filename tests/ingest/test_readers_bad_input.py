@@ -44,7 +44,8 @@ def hostile_zip(tmp_path):
         ("empty.txt", b""),
         ("report.docx", "this is plain text, not a Word file"),
         ("invoice.pdf", "<!DOCTYPE html><html><body>Session expired</body></html>"),
-        ("latin1.txt", "Café crème".encode("latin-1")),
+        ("latin1.txt", "Café crème".encode("latin-1")),  # read: not UTF-8, but text
+        ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)) * 4),  # binary without NUL bytes early on
         ("secret.pdf", encrypt_pdf(make_pdf(["salaries"]), user_password="pw")),
         ("secret.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024),
         ("blank.html", "<html><body><p>   </p></body></html>"),
@@ -58,8 +59,8 @@ def hostile_zip(tmp_path):
 
 def test_every_bad_entry_is_a_failure_and_the_rest_is_read(hostile_zip):
     docs, failures = read_all(hostile_zip)
-    assert sorted(d.doc_id for d in docs) == ["good.md", "sub/ok.docx"]
-    assert GOOD in docs[0].text
+    assert sorted(d.doc_id for d in docs) == ["good.md", "latin1.txt", "sub/ok.docx"]
+    assert GOOD in docs[0].text and {d.doc_id: d.text for d in docs}["latin1.txt"] == "Café crème"
     expected = {
         "../escape.md": "unsafe path in zip",
         "/etc/absolute.md": "unsafe path in zip",
@@ -69,7 +70,7 @@ def test_every_bad_entry_is_a_failure_and_the_rest_is_read(hostile_zip):
         "empty.txt": "empty file (0 bytes)",
         "report.docx": "not a valid docx: the file holds plain text",
         "invoice.pdf": "not a valid PDF: the file holds HTML",
-        "latin1.txt": "not UTF-8 text",
+        "photo.txt": "binary content, not text",
         "secret.pdf": "password-protected PDF",
         "secret.docx": "password-protected or not a valid docx",
         "blank.html": "no text content (empty page)",

@@ -32,7 +32,7 @@ def read(shared_data, name):
 def test_headings_and_words_match_the_reference(shared_data, name):
     doc = read(shared_data, name)
     expected = (shared_data / "gdocs-html" / f"{name}.expected.md").read_text(encoding="utf-8")
-    assert doc.kind == "gdoc-html" and doc.path == "Drive / Docs"
+    assert doc.kind == "gdoc-html" and doc.path == f"Drive / Docs / {name}.html"
     assert headings(doc.text) == headings(expected)
     missing = [w for w in words(expected) if w not in set(words(doc.text))]
     assert missing == []

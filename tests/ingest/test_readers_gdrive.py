@@ -42,8 +42,12 @@ def test_takeout_paths_titles_and_duplicates(tmp_path):
     first, second = by_id["Takeout/Drive/Team/Meeting notes.txt"], by_id["Takeout/Drive/Team/Meeting notes(1).txt"]
     assert (first.title, second.title) == ("Meeting notes", "Meeting notes")
     assert (first.text, second.text) == ("Agreed to move the launch.", "Budget review postponed.")
-    assert {d.path for d in docs} == {"Drive / Team", "Drive / Team / Sub", "Drive"}
-    assert by_id["Takeout/Drive/Team/Sub/Budget.xlsx"].path == "Drive / Team / Sub"
+    assert {d.path for d in docs} == {
+        "Drive / Team / Meeting notes.txt",  # both: Takeout's "(1)" is not in the name Drive shows
+        "Drive / Team / Plan.docx", "Drive / Team / Sub / Budget.xlsx", "Drive / Review.pptx",
+        "Drive / Manual.pdf", "Drive / Roadmap.html",
+    }
+    assert by_id["Takeout/Drive/Team/Sub/Budget.xlsx"].path == "Drive / Team / Sub / Budget.xlsx"
     assert by_id["Takeout/Drive/Roadmap.html"].text == "# Roadmap\n\nLaunch in May."
     assert by_id["Takeout/Drive/Team/Plan.docx"].title == "Plan"
 
@@ -57,9 +61,9 @@ def test_download_zip_with_the_same_path_twice_keeps_both(tmp_path):
     kind, docs, failures = read_all(export)
     assert kind == "gdrive" and failures == []
     assert [(d.doc_id, d.title, d.path, d.file) for d in docs] == [
-        ("Team/Plan.docx", "Plan A", "Team", "Team/Plan.docx"),
-        ("Team/Plan.docx#2", "Plan B", "Team", "Team/Plan.docx#2"),
-        ("Team/Budget.xlsx", "Budget", "Team", "Team/Budget.xlsx"),
+        ("Team/Plan.docx", "Plan A", "Team / Plan.docx", "Team/Plan.docx"),
+        ("Team/Plan.docx#2", "Plan B", "Team / Plan.docx", "Team/Plan.docx#2"),
+        ("Team/Budget.xlsx", "Budget", "Team / Budget.xlsx", "Team/Budget.xlsx"),
     ]
 
 
@@ -71,5 +75,19 @@ def test_files_kind_reads_the_new_formats(tmp_path):
     kind, docs, failures = read_all(tmp_path, "files")
     assert failures == []
     assert {(d.doc_id, d.kind, d.path) for d in docs} == {
-        ("docs/guide.pdf", "pdf", "docs"), ("people.csv", "csv", ""), ("deck.pptx", "pptx", "")}
+        ("docs/guide.pdf", "pdf", "docs / guide.pdf"), ("people.csv", "csv", "people.csv"),
+        ("deck.pptx", "pptx", "deck.pptx")}
     assert kind == "gdrive"  # office files make a folder look like a Drive download: same readers either way
+
+
+def test_a_file_titled_by_its_heading_is_cited_by_its_own_path(tmp_path):
+    export = write_zip(tmp_path / "Shared-20240501T101010Z-001.zip", [
+        ("Shared/Notes/meeting.md", "# Weekly sync, 3 May\n\nShip the importer on Friday."),
+        ("Shared/Plan.docx", make_docx(title="")),  # titled by its first heading, "Onboarding guide"
+    ])
+    _, docs, _ = read_all(export)
+    by_id = {d.doc_id: d for d in docs}
+    assert (by_id["Shared/Notes/meeting.md"].title, by_id["Shared/Notes/meeting.md"].path) == (
+        "Weekly sync, 3 May", "Shared / Notes / meeting.md")
+    assert (by_id["Shared/Plan.docx"].title, by_id["Shared/Plan.docx"].path) == (
+        "Onboarding guide", "Shared / Plan.docx")

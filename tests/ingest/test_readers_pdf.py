@@ -4,12 +4,12 @@ import pytest
 
 from ingest.documents import ReaderError
 from ingest.readers.pdf import read_pdf
-from tests.ingest.export_builders import encrypt_pdf, make_pdf
+from tests.ingest.export_builders import encrypt_pdf, make_pdf, read_all, write_zip
 
 
 def test_text_per_page_with_page_headings():
     [doc] = read_pdf("Manuals/guide.pdf", make_pdf(["Install the agent\nthen restart", "# of nodes: 3"], "Guide"))
-    assert (doc.title, doc.path, doc.kind) == ("Guide", "Manuals", "pdf")
+    assert (doc.title, doc.path, doc.kind) == ("Guide", "Manuals / guide.pdf", "pdf")
     assert doc.text == "## Page 1\n\nInstall the agent\nthen restart\n\n## Page 2\n\n\\# of nodes: 3"
 
 
@@ -35,3 +35,21 @@ def test_pdf_without_text_and_pdf_that_is_html():
         read_pdf("scan.pdf", make_pdf([""]))
     with pytest.raises(ReaderError, match="not a valid PDF: the file holds HTML"):
         read_pdf("login.pdf", b"<html><body>Please sign in</body></html>")
+
+
+def test_ligatures_and_full_width_forms_read_as_people_type_them():
+    # 0xAE/0xAF are the fi/fl ligature glyphs of the standard encoding; 200-202 renamed to full-width.
+    data = make_pdf(["Con\xaerm the \xafight. Room \xc8\xc9\xca."],
+                    font_encoding="<< /Type /Encoding /Differences [200 /uniFF21 /uniFF22 /uniFF11] >>")
+    [doc] = read_pdf("travel.pdf", data)
+    assert doc.text == "## Page 1\n\nConfirm the flight. Room AB1."
+
+
+def test_pages_without_text_are_reported_and_the_rest_indexed(tmp_path):
+    write_zip(tmp_path / "export.zip", [("Scans/contract.pdf", make_pdf(["Signed on 2 May.", "", "Annex A", ""]))])
+    _, docs, failures = read_all(tmp_path / "export.zip")
+    assert docs["Scans/contract.pdf"].text == "## Page 1\n\nSigned on 2 May.\n\n## Page 3\n\nAnnex A"
+    assert [(f.file, f.reason) for f in failures] == [
+        ("Scans/contract.pdf", "pages 2, 4 have no extractable text (scanned?): not indexed")]
+    [doc, failure] = read_pdf("one.pdf", make_pdf(["", "Text"]))
+    assert failure.reason == "page 1 has no extractable text (scanned?): not indexed"

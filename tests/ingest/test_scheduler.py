@@ -14,15 +14,15 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core import Lorebot
-from ingest.sources import Registry, Source, sync_lock_key
+from ingest.context import IngestContext
 from ingest.locks import SyncBusy
-from ingest.source_sync import sync_source
 from ingest.scheduler import JOB_PREFIX, build_scheduler, serve
+from ingest.source_sync import sync_source
+from ingest.sources import Registry, Source, sync_lock_key
 from tests.conftest import REPO
 from tests.fakes.export_server import export_server  # noqa: F401
 from tests.ingest.export_builders import write_zip
 from tests.ingest.test_indexer import chunk_texts, page, write_pages
-from ingest.context import IngestContext
 
 PAGES = {f"p{i}.md": page(f"Page {i}", f"Body of page {i}.") for i in range(3)}
 

@@ -10,13 +10,13 @@ import pytest
 from redisvl.query import FilterQuery
 from redisvl.query.filter import Tag
 
+from bot.types import Question
+from ingest.context import IngestContext
+from ingest.source_sync import sync_source
 from ingest.sources import Registry, Source
 from ingest.sources_file import apply_sources_file
-from bot.types import Question
-from ingest.source_sync import sync_source
-from tests.ingest.test_sources import cli  # noqa: F401 - the `lorebot` runner fixture
 from tests.ingest.export_builders import ConfluenceDump, write_zip
-from ingest.context import IngestContext
+from tests.ingest.test_sources import cli  # noqa: F401 - the `lorebot` runner fixture
 
 SERVER = "https://wiki.example.com"
 CLOUD = "https://example.atlassian.net/wiki"

@@ -10,15 +10,15 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli.app import app
-from ingest.sources import Registry, Source, SourceError, sync_lock_key
-from ingest.sources_file import apply_sources_file
 from bot.types import Question
+from ingest.context import IngestContext, indexer_for
 from ingest.locks import SyncBusy
 from ingest.removal import remove_source
 from ingest.source_sync import sync_source
+from ingest.sources import Registry, Source, SourceError, sync_lock_key
+from ingest.sources_file import apply_sources_file
 from tests.ingest.export_builders import write_zip
 from tests.ingest.test_indexer import chunk_texts, page, write_pages
-from ingest.context import IngestContext, indexer_for
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.types import Answer, Question
+from ingest.context import indexer_for
 from ingest.sources import Registry
 from tests.ingest.test_indexer import page, write_pages
-from ingest.context import indexer_for
 
 VOCABULARY = {
     "alpha": "glacier harbour lantern mosaic orchard quarry saffron tundra velvet walnut".split(),

@@ -12,8 +12,8 @@ from redis.commands.search.query import Query
 
 from bot.core import Lorebot
 from bot.types import Question
-from tests.conftest import SAMPLES
 from ingest.context import indexer_for
+from tests.conftest import SAMPLES
 
 FIFTY_THOUSAND = ("slack setup | @text:(is|an|x) -install* %token% ~{tag} $v \"quoted\" 🔥 <!channel> " * 800)[:50_000]
 NASTY = [

@@ -9,10 +9,18 @@ import asyncio
 import pytest
 
 from bot.core import Lorebot
-from ingest.sources import Registry
 from bot.retrieval.retriever import RetrievalConfig, Retriever
+from ingest.sources import Registry
 from tests.robustness.isolation import (
-    ASKERS, DM_SOURCES, LINKS, answer_leaks, asker, build_corpus, hostile_questions, index_and_link, prompt_leaks,
+    ASKERS,
+    DM_SOURCES,
+    LINKS,
+    answer_leaks,
+    asker,
+    build_corpus,
+    hostile_questions,
+    index_and_link,
+    prompt_leaks,
 )
 
 BATCH = 50

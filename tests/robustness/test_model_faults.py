@@ -10,12 +10,12 @@ import time
 
 import pytest
 
-from bot.core import Lorebot
 from bot.answering.generation import ModelUnavailable
+from bot.core import Lorebot
 from bot.types import Question
+from ingest.context import indexer_for
 from tests.ingest.test_indexer import page, write_pages
 from tests.robustness.index_check import index_state
-from ingest.context import indexer_for
 
 CHAT = "/chat/completions"
 EMBEDDINGS = "/embeddings"
@@ -108,7 +108,7 @@ async def test_a_sync_cut_by_the_embeddings_endpoint_resumes(make_settings, fake
         before = len(fake_openai.requests_to(EMBEDDINGS))
 
         async def fail_midway() -> None:
-            while len(fake_openai.requests_to(EMBEDDINGS)) < before + 2:
+            while len(fake_openai.requests_to(EMBEDDINGS)) < before + 2:  # noqa: ASYNC110 - the fake's log
                 await asyncio.sleep(0.005)
             fake_openai.fail_next(1, status=500, path=EMBEDDINGS)
 

@@ -14,13 +14,13 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.core import DEADLINE_GRACE_S, REDIS_DOWN, Lorebot
-from ingest.sources import Registry
 from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
 from bot.types import Question
+from ingest.context import indexer_for
+from ingest.sources import Registry
 from tests.robustness.blackhole import Blackhole
 from tests.robustness.index_check import index_state
 from tests.robustness.sync_faults import PAGES, codename, export, when_written
-from ingest.context import indexer_for
 
 
 @pytest.fixture

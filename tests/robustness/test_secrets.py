@@ -13,13 +13,13 @@ import sys
 import pytest
 import redis
 
-from bot.store.connection import RedisUnavailable, connect
+from adapters.settings import load_settings
 from bot.core import Lorebot
 from bot.settings import SettingsError
-from adapters.settings import load_settings
+from bot.store.connection import RedisUnavailable, connect
 from bot.types import Question
-from tests.conftest import SAMPLES
 from ingest.context import indexer_for
+from tests.conftest import SAMPLES
 
 REDIS_PASSWORD = "canary-redis-pw-2236067977"
 CANARIES = {

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 
 from adapters.chat.commands import COMMANDS, run_command
-from ingest.sources import Registry, Source
 from bot.types import Question
-from tests.ingest.test_indexer import page, write_pages
 from ingest.context import indexer_for
+from ingest.sources import Registry, Source
+from tests.ingest.test_indexer import page, write_pages
 
 HERE = Question(platform="slack", channel="C1", text="", user="U1")
 

@@ -12,11 +12,11 @@ import pytest
 from adapters.discord.app import LorebotClient
 from adapters.discord.progress import CURSOR
 from bot.core import Lorebot
+from ingest.context import indexer_for
 from ingest.sources import Registry
 from tests.conftest import SAMPLES
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_store import LOADING
-from ingest.context import indexer_for
 
 
 @pytest.fixture

@@ -9,14 +9,14 @@ import contextlib
 import pytest
 from pydantic import SecretStr
 
+from adapters.cli.processes import _serve
 from adapters.discord.app import guild_ids, serve
 from bot.core import Lorebot
-from ingest.sources import Registry
-from adapters.cli.processes import _serve
 from bot.settings import SettingsError
+from ingest.context import indexer_for
+from ingest.sources import Registry
 from tests.adapters.discord.conftest import discord_env
 from tests.conftest import SAMPLES
-from ingest.context import indexer_for
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.context import IngestContext
-from ingest.sources import Registry, Source
 from ingest.removal import remove_source
+from ingest.sources import Registry, Source
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_store import AUTOCOMPLETE_RESULT
 from tests.robustness.blackhole import Blackhole

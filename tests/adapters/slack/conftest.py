@@ -10,11 +10,11 @@ import pytest
 
 from adapters.slack.app import build_app, start_http
 from bot.core import Lorebot
+from ingest.context import indexer_for
 from ingest.sources import Registry
 from tests.adapters.slack.harness import CHANNEL, SECRET, SlackHTTP
 from tests.conftest import SAMPLES
 from tests.fakes.slack_api import FakeSlack
-from ingest.context import indexer_for
 
 
 @pytest.fixture

@@ -7,7 +7,15 @@ import json
 from adapters.slack.handlers import FEEDBACK_EXPIRED, FEEDBACK_THANKS
 from adapters.slack.render import HELPFUL, NOT_HELPFUL
 from tests.adapters.slack.harness import (
-    CHANNEL, USER, answered, block_action, button_value, mention, new_ts, text_of, until,
+    CHANNEL,
+    USER,
+    answered,
+    block_action,
+    button_value,
+    mention,
+    new_ts,
+    text_of,
+    until,
 )
 
 

@@ -9,7 +9,17 @@ import pytest
 
 from adapters.slack.render import LOADING
 from tests.adapters.slack.harness import (
-    CHANNEL, USER, answered, event_callback, finished, has_feedback, mention, message, new_ts, replies_begun, text_of,
+    CHANNEL,
+    USER,
+    answered,
+    event_callback,
+    finished,
+    has_feedback,
+    mention,
+    message,
+    new_ts,
+    replies_begun,
+    text_of,
     until,
 )
 from tests.fakes.slack_api import BOT_ID, BOT_USER

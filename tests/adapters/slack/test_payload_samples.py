@@ -12,7 +12,16 @@ import pytest
 
 from adapters.slack.render import HELPFUL
 from tests.adapters.slack.harness import (
-    CHANNEL, USER, answered, button_value, finished, mention, new_ts, replies_begun, text_of, until,
+    CHANNEL,
+    USER,
+    answered,
+    button_value,
+    finished,
+    mention,
+    new_ts,
+    replies_begun,
+    text_of,
+    until,
 )
 from tests.fakes.slack_api import BOT_USER, TEAM
 

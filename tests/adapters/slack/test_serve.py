@@ -9,8 +9,8 @@ import socket
 import aiohttp
 import pytest
 
-from adapters.slack.app import serve
 from adapters.cli.processes import _serve
+from adapters.slack.app import serve
 from bot.settings import SettingsError
 from tests.adapters.slack.conftest import open_docs_bot
 from tests.adapters.slack.harness import CHANNEL, SlackHTTP, answered, event_callback, mention, new_ts, until

@@ -9,8 +9,17 @@ from adapters.slack.app import build_app, socket_mode_handler
 from adapters.slack.render import HELPFUL
 from tests.adapters.slack.conftest import open_docs_bot
 from tests.adapters.slack.harness import (
-    CHANNEL, answered, block_action, button_value, event_callback, has_feedback, mention, new_ts, slash_command,
-    text_of, until,
+    CHANNEL,
+    answered,
+    block_action,
+    button_value,
+    event_callback,
+    has_feedback,
+    mention,
+    new_ts,
+    slash_command,
+    text_of,
+    until,
 )
 
 

@@ -12,7 +12,15 @@ import pytest
 from adapters.slack.render import HELPFUL, NOT_HELPFUL
 from adapters.slack.streaming import REPLACED
 from tests.adapters.slack.harness import (
-    CHANNEL, USER, answered, button_value, has_feedback, mention, new_ts, text_of, until,
+    CHANNEL,
+    USER,
+    answered,
+    button_value,
+    has_feedback,
+    mention,
+    new_ts,
+    text_of,
+    until,
 )
 from tests.adapters.slack.test_long_answers import MARK, long_text
 from tests.fakes.slack_api import TEAM

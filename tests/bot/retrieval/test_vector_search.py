@@ -13,7 +13,6 @@ import pytest
 from bot.retrieval.retriever import source_filter
 from ingest.context import indexer_for
 
-
 WORDS = ("deploy release rollback staging canary database backup restore token schedule cluster "
          "replica memory index thread channel answer source export page team config").split()
 

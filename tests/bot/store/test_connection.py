@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import redis
 
+from adapters.settings import load_settings
 from bot.store.connection import NO_SEARCH, RedisUnavailable, connect, redacted
 from bot.store.redis_server import server_binary
-from adapters.settings import load_settings
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.retrieval.retriever import MODES
+from ingest.documents import Document, Failure
 from ingest.evaluation.dataset import DatasetError, load_judged
 from ingest.evaluation.metrics import ndcg_at_k, recall_at_k
 from ingest.evaluation.runner import run_eval
-from bot.retrieval.retriever import MODES
-from ingest.documents import Document, Failure
 from ingest.export import Export
 from ingest.readers import detect_kind, read_export
 
