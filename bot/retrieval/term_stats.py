@@ -14,6 +14,8 @@ from bot.retrieval.query_text import full_text_query, stem
 from bot.retrieval.retriever import source_filter
 from bot.store.index import Indexes
 
+PRIOR_CHUNKS = 10  # TermStats.idf
+
 
 @dataclass(frozen=True)
 class TermStats:
@@ -24,10 +26,13 @@ class TermStats:
     df: dict[str, int]
 
     def idf(self, root: str) -> float:
-        """BM25's (Robertson-Sparck Jones) IDF of a stem: ln(1 + (N - df + 0.5) / (df + 0.5)); a
-        word no chunk holds gets the largest value, ln(1 + (N + 0.5) / 0.5)."""
-        df = self.df.get(root, 0)
-        return math.log(1.0 + (self.chunks - df + 0.5) / (df + 0.5))
+        """BM25's (Robertson-Sparck Jones) IDF of a stem, ln(1 + (N - df + 0.5) / (df + 0.5)), counted
+        as if the index also held PRIOR_CHUNKS chunks in each of which every word occurs once in
+        PRIOR_CHUNKS: in an index of a page or two, a plain word it happens not to contain ("work")
+        must not outweigh the rest; in one of thousands of chunks this changes nothing measurable."""
+        n = self.chunks + PRIOR_CHUNKS
+        df = self.df.get(root, 0) + 1
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 async def term_stats(indexes: Indexes, terms: list[str], sources: list[str] | None) -> TermStats:
@@ -55,6 +60,6 @@ def _total(reply: object) -> int:
     if isinstance(reply, (list, tuple)):
         return int(reply[0]) if reply else 0
     if isinstance(reply, dict):
-        return int(reply.get("total_results", reply.get(b"total_results", 0)))
+        return int(reply.get("total_results") or reply.get(b"total_results") or 0)
     return int(getattr(reply, "total", 0))
 
