@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     dm_sources: str = Field(default="", alias="LOREBOT_DM_SOURCES")  # "*", "" or "a,b"
     # Below this confidence (bot.answering.confidence) Lorebot abstains; a channel may set its own.
     # The default was chosen with bench/abstention.py on SciFact and MS MARCO together (README).
-    abstain_threshold: float = Field(default=0.1, ge=0.0, le=1.0, alias="LOREBOT_ABSTAIN_THRESHOLD")
+    abstain_threshold: float = Field(default=0.09, ge=0.0, le=1.0, alias="LOREBOT_ABSTAIN_THRESHOLD")
 
     # Process
     log_level: str = Field(default="INFO", alias="LOREBOT_LOG_LEVEL", pattern=r"^(?i:debug|info|warning|error)$")
