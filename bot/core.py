@@ -39,6 +39,7 @@ from bot.types import Answer, AnswerMode, Question, Reason
 
 log = logging.getLogger(__name__)
 OnText = Callable[[str], Awaitable[None]]
+Clock = Callable[[], float]  # seconds, monotonic: time.monotonic, or a test's own
 MAX_QUESTION_CHARS = 4000
 MODEL_CHECK_S = 30.0  # how often a process waiting for a model switch looks whether it has happened
 
@@ -55,7 +56,9 @@ BOOKKEEPING_S = 5.0  # memory and answer log, once the answer is ready: never wo
 
 
 class Lorebot:
-    def __init__(self, settings: Settings, redis: Redis, embedder: CachedEmbedder, indexes: Indexes):
+    def __init__(self, settings: Settings, redis: Redis, embedder: CachedEmbedder, indexes: Indexes,
+                 clock: Clock = time.monotonic):
+        self.clock = clock  # when to look again for a model switch
         self.settings = settings
         self.redis = redis
         self.embedder = embedder
@@ -75,13 +78,13 @@ class Lorebot:
         self._slots = asyncio.Semaphore(settings.max_concurrent_answers)
 
     @classmethod
-    async def open(cls, settings: Settings, redis: Redis | None = None) -> Lorebot:
+    async def open(cls, settings: Settings, redis: Redis | None = None, clock: Clock = time.monotonic) -> Lorebot:
         """Questions are embedded with the model whose index is complete (bot.retrieval.serving_model); the indexer
         always writes with the configured one, so a model change migrates without a gap."""
         redis = redis or await connect(settings)
         spec = await serving_spec(redis, settings)
         embedder, indexes = await open_model(settings.model_copy(update={"embeddings": spec}), redis)
-        bot = cls(settings, redis, embedder, indexes)
+        bot = cls(settings, redis, embedder, indexes, clock)
         if spec != settings.embeddings:
             bot._ingest_model = await open_model(settings, redis)
         return bot
@@ -104,7 +107,7 @@ class Lorebot:
         MODEL_CHECK_S seconds."""
         if self._ingest_model is None:
             return
-        now = time.monotonic()
+        now = self.clock()
         if now < self._next_model_check:
             return
         self._next_model_check = now + MODEL_CHECK_S

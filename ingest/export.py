@@ -10,6 +10,7 @@ when present, else in the code page guessed from all such names together (GBK, S
 
 from __future__ import annotations
 
+import datetime as dt
 import lzma
 import os
 import stat
@@ -257,8 +258,6 @@ def _unicode_path_field(extra: bytes, raw: bytes) -> str:
 
 
 def _zip_mtime(info: zipfile.ZipInfo) -> float:
-    import datetime as dt
-
     try:
         return dt.datetime(*info.date_time).timestamp()
     except (ValueError, OverflowError):

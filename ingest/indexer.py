@@ -11,6 +11,7 @@ changes nothing.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,9 +81,7 @@ def _read_all(location: Path, kind: str | None, page_url_base: str) -> tuple[lis
             n = seen.get(item.doc_id, 0) + 1
             seen[item.doc_id] = n
             if n > 1:  # e.g. two files of one name in one Drive folder: distinct documents
-                from dataclasses import replace
-
-                item = replace(item, doc_id=f"{item.doc_id}#{n}")
+                item = dataclasses.replace(item, doc_id=f"{item.doc_id}#{n}")
             docs.append(item)
     return docs, failures
 

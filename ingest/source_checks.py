@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from apscheduler.triggers.cron import CronTrigger
 
+from ingest.readers import LINKED_KINDS
+
 NAME = re.compile(r"^[A-Za-z0-9][\w.\-]{0,63}$")
 
 
@@ -88,8 +90,6 @@ def check_location(location: str) -> str:
 def check_page_url_base(base: str, kind: str | None = None) -> str:
     """The http(s) address a source's Confluence pages are under, without a trailing slash; an
     export `kind` given must be one whose pages it links."""
-    from ingest.readers import LINKED_KINDS  # the readers define the kinds; bot/ imports ingest lazily
-
     if kind and kind not in LINKED_KINDS:
         raise SourceError(f"a page URL base links Confluence pages ({', '.join(sorted(LINKED_KINDS))}); "
                           f"{kind} exports have none")

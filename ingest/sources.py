@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from redis.asyncio import Redis
 
 from bot import keys
+from ingest.readers import kinds
 from ingest.source_checks import (
     ENV_NAME,
     HEADER_NAME,
@@ -87,8 +88,6 @@ class Source:
         for scope in self.channels:
             check_scope(scope)
         if self.kind:
-            from ingest.readers import kinds  # the readers define the kinds; bot/ imports ingest lazily
-
             if self.kind not in kinds():
                 raise SourceError(f"unknown export kind {self.kind!r}; known: {', '.join(kinds())}")
         base = check_page_url_base(self.page_url_base, self.kind) if self.page_url_base else None

@@ -22,6 +22,7 @@ from bot.core import REDIS_DOWN, Lorebot, OnText
 from bot.types import Answer, Question
 from ingest.context import IngestContext
 from ingest.source_checks import NAME
+from ingest.source_sync import start_sync
 from ingest.sources import Registry, SourceError
 
 log = logging.getLogger(__name__)
@@ -188,8 +189,6 @@ def describe(status: dict[str, Any]) -> str:
 
 
 async def _sync(bot: Lorebot, name: str) -> Answer:
-    from ingest.source_sync import start_sync  # ingest depends on the core, not the other way round
-
     if not await start_sync(IngestContext.of(bot), name):
         return notice(f"A sync of `{name}` is already running; `status` shows how it goes.", "sync_running")
     return notice(f"Sync of `{name}` started; `status` shows how it went.")

@@ -12,6 +12,10 @@ from bot.types import Answer, Reason
 FAILED = "Sorry, something went wrong while answering. The details are in Lorebot's log."
 # How long a claimed event id stays claimed: redeliveries within it are handled once.
 CLAIM_SECONDS = 3600
+# How long a claimed chat message stays claimed (keyed by the message, not the delivery): far past
+# Slack's retries (3 within about 5 minutes) and a Discord resume, so a late redelivery, or the
+# app_mention twin of a message, is never answered twice.
+MESSAGE_CLAIM_SECONDS = 7 * 86400
 FEEDBACK_FAILED = "I couldn't save your feedback right now (my document store is unreachable)."
 
 

@@ -158,7 +158,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 @app.command()
 def start() -> None:
     """The main job: start Redis, index the sample export, then run the configured bots or the chat."""
-    from adapters.cli.chat import main_job
+    from adapters.cli.start import main_job
 
     s = settings()
     run(lambda: main_job(s, out, interactive=sys.stdin.isatty()))

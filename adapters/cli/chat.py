@@ -1,4 +1,4 @@
-"""The terminal front end: rendering answers, `lorebot chat`, and the main job `lorebot start`."""
+"""The terminal chat: rendering answers and `lorebot chat` (without a terminal: the demo questions)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ from rich.markdown import Markdown
 
 from adapters.chat.texts import with_link_hint
 from adapters.settings import AppSettings
-from bot.access import LOCAL_CHANNEL
 from bot.types import Answer, AnswerMode, Question
-from ingest.source_checks import Platform
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]  # adapters/cli/chat.py -> the repository
 SAMPLE_EXPORT = REPO_ROOT / "samples" / "lorebot-docs"
 DEMO_QUESTIONS = REPO_ROOT / "samples" / "demo-questions.json"
 SAMPLE_SOURCE = "lorebot-docs"
@@ -78,19 +76,3 @@ async def chat_loop(settings: AppSettings, base: Question, console: Console, int
 
 def _ask(base: Question, text: str) -> Question:
     return Question(platform=base.platform, channel=base.channel, text=text, user="terminal", thread=base.thread)
-
-
-async def main_job(settings: AppSettings, console: Console, interactive: bool) -> None:
-    """Start Redis, index the sample export (only what changed), then run the configured bots, or the chat."""
-    from adapters.cli.ingest_output import print_report, run_sync
-    from adapters.cli.processes import configured_bots, run_bots
-
-    if SAMPLE_EXPORT.is_dir():
-        report = await run_sync(settings, SAMPLE_SOURCE, SAMPLE_EXPORT, None, quiet=not interactive)
-        print_report(console, report)
-    bots = configured_bots(settings)
-    if bots:
-        await run_bots(settings, bots, console)
-        return
-    console.print("[dim]No Slack or Discord credentials configured: starting the terminal chat.[/dim]")
-    await chat_loop(settings, Question(platform=Platform.CLI, channel=LOCAL_CHANNEL, text=""), console, interactive)

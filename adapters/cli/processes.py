@@ -7,7 +7,6 @@ shutdown path runs: answers in progress finish, connections close, locks are rel
 from __future__ import annotations
 
 import asyncio
-import importlib
 import signal
 from collections.abc import Awaitable, Callable
 
@@ -15,12 +14,22 @@ from rich.console import Console
 
 from adapters.settings import AppSettings
 
-# process name -> module with `async def serve(settings) -> None`
-PROCESSES = {
-    "slack": "adapters.slack.app",
-    "discord": "adapters.discord.app",
-    "scheduler": "ingest.scheduler",
-}
+Serve = Callable[[AppSettings], Awaitable[None]]
+PROCESSES = ("slack", "discord", "scheduler")  # the Procfile's processes
+
+
+def serving(name: str) -> Serve:
+    """What process `name` serves until cancelled: its adapter's (or the scheduler's) `serve`. Imported
+    when asked for, so a process loads its own platform's client only. Raises KeyError for another name."""
+    if name == "slack":
+        from adapters.slack.app import serve
+    elif name == "discord":
+        from adapters.discord.app import serve
+    elif name == "scheduler":
+        from ingest.scheduler import serve
+    else:
+        raise KeyError(name)
+    return serve
 
 
 def configured_bots(settings: AppSettings) -> list[str]:
@@ -30,10 +39,6 @@ def configured_bots(settings: AppSettings) -> list[str]:
     if settings.discord_token:
         bots.append("discord")
     return bots
-
-
-def _serve(name: str) -> Callable[[AppSettings], Awaitable[None]]:
-    return importlib.import_module(PROCESSES[name]).serve
 
 
 async def until_signalled(work: Awaitable[object]) -> None:
@@ -54,11 +59,11 @@ async def until_signalled(work: Awaitable[object]) -> None:
 
 async def run_bots(settings: AppSettings, names: list[str], console: Console) -> None:
     console.print(f"running: {', '.join(names)}")
-    await until_signalled(asyncio.gather(*(_serve(name)(settings) for name in names)))
+    await until_signalled(asyncio.gather(*(serving(name)(settings) for name in names)))
 
 
 async def run_named(settings: AppSettings, name: str, console: Console) -> None:
     if name not in PROCESSES:
         console.print(f"[red]error:[/red] unknown process {name!r}; choose one of {', '.join(PROCESSES)}")
         raise SystemExit(2)
-    await until_signalled(_serve(name)(settings))
+    await until_signalled(serving(name)(settings))

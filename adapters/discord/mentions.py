@@ -1,8 +1,15 @@
-"""@mentions in channels and threads, and every message in a DM, answered in reply, once (a message
-redelivered after a resume is claimed already). Each channel and each thread has its own memory.
+"""Messages addressed to Lorebot answered in reply, once (a message redelivered after a resume is
+claimed already, for days): in channels and threads its mention (<@id>, <@!id>), a mention of the
+role Discord manages for it (<@&id>), or a reply to one of its messages; in a DM every message. Each
+channel and each thread has its own memory.
+
+Without the privileged message-content intent Discord withholds the text of a message that only
+reaches Lorebot through its role or a reply (the content arrives empty): Lorebot then says how to
+ask instead of staying silent. Edits (MESSAGE_UPDATE) are never answered: no listener takes them.
 
 Bots are not answered (two bots mentioning each other would never stop) unless
-LOREBOT_DISCORD_ANSWER_BOTS is set; Lorebot's own messages never are.
+LOREBOT_DISCORD_ANSWER_BOTS is set; Lorebot's own messages (its user, or its application's
+interaction responses) never are.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from typing import Any
 import discord
 from redis.exceptions import RedisError
 
-from adapters.chat.texts import CLAIM_SECONDS, FAILED, with_link_hint
+from adapters.chat.texts import FAILED, MESSAGE_CLAIM_SECONDS, with_link_hint
 from adapters.discord.commands import LINK_HINT
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply, Send
@@ -23,6 +30,9 @@ from bot.store.claims import claim_once
 from bot.types import Answer, AnswerMode, Reason
 
 log = logging.getLogger(__name__)
+
+WITHHELD = ("Discord didn't show me the text of that message (I only see the text of messages that "
+            "@mention me directly). Mention me with my name, or use `/ask`.")
 
 
 def reply_sender(message: discord.Message) -> Send:
@@ -46,7 +56,8 @@ class Mentions:
         self.inflight = inflight
 
     def wants(self, message: discord.Message, me: int) -> bool:
-        if message.author.id == me or (message.author.bot and not self.bot.settings.discord_answer_bots):
+        own = message.author.id == me or (message.application_id is not None and message.application_id == me)
+        if own or (message.author.bot and not self.bot.settings.discord_answer_bots):
             return False
         return message.guild is None or mentions_me(message, me)
 
@@ -56,11 +67,14 @@ class Mentions:
         with self.inflight.track():
             try:
                 if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"discord:message:{message.id}",
-                                        CLAIM_SECONDS):
+                                        MESSAGE_CLAIM_SECONDS):
                     return
             except RedisError as exc:  # answer anyway: the core says what needs Redis
                 log.warning("redis unavailable to claim a message: %s", type(exc).__name__)
             live = LiveReply(reply_sender(message), self.bot.settings.discord_edit_seconds)
+            if withheld(message):
+                await self._finish(live, message, Answer(WITHHELD, mode=AnswerMode.NOTICE))
+                return
             try:
                 async with message.channel.typing():
                     answer = with_link_hint(await self.bot.answer(message_question(message, me), on_text=live.update),
@@ -68,7 +82,15 @@ class Mentions:
             except Exception:
                 log.exception("answering a Discord message failed")
                 answer = Answer(FAILED, mode=AnswerMode.NOTICE, error=Reason.INTERNAL)
-            try:
-                await live.finish(answer)
-            except discord.HTTPException as exc:  # e.g. no permission to write here: only the log can say
-                log.warning("Discord refused Lorebot's reply in channel %s: %s", message.channel.id, exc.status)
+            await self._finish(live, message, answer)
+
+    async def _finish(self, live: LiveReply, message: discord.Message, answer: Answer) -> None:
+        try:
+            await live.finish(answer)
+        except discord.HTTPException as exc:  # e.g. no permission to write here: only the log can say
+            log.warning("Discord refused Lorebot's reply in channel %s: %s", message.channel.id, exc.status)
+
+
+def withheld(message: discord.Message) -> bool:
+    """Discord sent the message without its text (nothing at all to read: no text, file or embed)."""
+    return not message.content and not message.attachments and not message.embeds and not message.stickers

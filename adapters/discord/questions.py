@@ -25,7 +25,9 @@ def interaction_question(interaction: discord.Interaction, text: str = "") -> Qu
 
 
 def message_question(message: discord.Message, bot_id: int) -> Question:
-    text = re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
+    """The question a message asks: its text without the bot's mentions (<@id>, <@!id>, <@&its role>)."""
+    roles = "|".join(str(r.id) for r in message.role_mentions if is_own_role(r, bot_id))
+    text = re.sub(rf"<@!?{bot_id}>" + (rf"|<@&(?:{roles})>" if roles else ""), " ", message.content).strip()
     return _question(message.channel, message.channel.id, message.guild is not None, text, message.author.id)
 
 
@@ -40,5 +42,21 @@ def is_admin(interaction: discord.Interaction, settings: AppSettings) -> bool:
     return bool(wanted) and any(wanted in (str(role.id), role.name) for role in roles)
 
 
+def is_own_role(role: discord.Role, bot_id: int) -> bool:
+    """The role Discord manages for the bot (its tags name the bot)."""
+    return role.tags is not None and role.tags.bot_id == bot_id
+
+
+def replies_to_me(message: discord.Message, bot_id: int) -> bool:
+    """A reply to one of the bot's messages (Discord sends the message replied to with the reply)."""
+    ref = message.reference
+    replied = ref.resolved or ref.cached_message if ref is not None else None
+    return isinstance(replied, discord.Message) and replied.author.id == bot_id
+
+
 def mentions_me(message: discord.Message, bot_id: int) -> bool:
-    return any(user.id == bot_id for user in message.mentions)
+    """Addressed to the bot in a server: its user mention (<@id>, <@!id>), its own role's mention, or
+    a reply to one of its messages."""
+    return (any(user.id == bot_id for user in message.mentions)
+            or any(is_own_role(role, bot_id) for role in message.role_mentions)
+            or replies_to_me(message, bot_id))

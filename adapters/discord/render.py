@@ -1,14 +1,14 @@
-"""Answers as Discord messages: text split into messages of at most 2,000 characters at paragraph,
-line or sentence boundaries (code blocks closed and reopened across a split), and the citations as
+"""Answers as Discord messages: text split into messages of at most 2,000 characters by the shared
+splitter (adapters.chat.split: at paragraph, line or sentence boundaries, never inside a link or a
+mention, code blocks closed and reopened across a split), and the citations as
 an embed with links, kept within Discord's embed limits (25 fields, 6,000 characters in all)."""
 
 from __future__ import annotations
 
-import re
-
 import discord
 from discord.utils import escape_markdown
 
+from adapters.chat.split import split_text
 from bot.answering.citations import quote_of
 from bot.types import Answer, Citation
 
@@ -19,33 +19,12 @@ FIELD_NAME_CHARS = 256
 FIELD_VALUE_CHARS = 1024
 QUOTE_CHARS = LABEL_CHARS = 200
 FOOTER_RESERVE = 40  # room for "and N more sources"
-# Where a message may be cut, best first; the cut goes after the separator.
-_BREAKS = ("\n\n", "\n", ". ", "! ", "? ", "。", "; ", ", ", " ")
-_FENCE = re.compile(r"```(\w*)")
 
 
 def split_message(text: str, limit: int = MESSAGE_CHARS) -> list[str]:
-    """`text` as messages of at most `limit` characters; never an empty list."""
-    parts: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        cut = _cut(rest, limit - 4)  # room to close a code block ("\n```")
-        part, rest = rest[:cut].rstrip(), rest[cut:]
-        fences = _FENCE.findall(part)
-        if len(fences) % 2:  # cut inside a code block: close it here and reopen it in the next part
-            part += "\n```"
-            rest = f"```{fences[-1]}\n{rest}"
-        parts.append(part)
-    parts.append(rest)
-    return parts
-
-
-def _cut(text: str, limit: int) -> int:
-    for sep in _BREAKS:
-        at = text.rfind(sep, limit // 3, limit - len(sep) + 1)
-        if at != -1:
-            return at + len(sep)
-    return limit
+    """`text` as messages of at most `limit` characters (adapters.chat.split: links, mentions and
+    code blocks survive the cut); never an empty list."""
+    return split_text(text, limit) or [""]
 
 
 def _link(c: Citation) -> str:

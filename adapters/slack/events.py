@@ -3,6 +3,12 @@ is. Pure functions of the event and the bot's identity, so every rule is easy to
 
 Slack sends blank strings for absent fields in places ("thread_ts": "", "bot_id": ""); they count as
 absent here.
+
+Edits are never questions: Slack delivers an edited message that mentions the bot as a new
+`app_mention` (a new event_id, the same ts, an `edited` field) and as a `message_changed`; both are
+read as nobody's question, however late they come, so an edit never brings a second answer. A
+`thread_broadcast` (a thread reply also sent to the channel) is the reply itself: answered in its
+thread like any reply, under the same claim as its app_mention, never at the channel's top level.
 """
 
 from __future__ import annotations
@@ -18,6 +24,20 @@ from ingest.source_checks import Platform
 # Message subtypes that are a person (or bot) saying something; the rest (edits, deletions, joins,
 # topic changes...) are never questions.
 SAID = {None, "bot_message", "file_share", "thread_broadcast", "me_message"}
+
+
+def is_edit(event: dict[str, Any]) -> bool:
+    """An edited message (Slack's `edited` names who edited it and when; blank in a fresh one)."""
+    edited = event.get("edited")
+    return isinstance(edited, dict) and bool(edited.get("ts") or edited.get("user"))
+
+
+def is_own(event: dict[str, Any], bot_user: str, bot_id: str, app_id: str) -> bool:
+    """A message Lorebot itself posted, in any of the forms Slack reports it: its bot user, its bot
+    id, or its app (the message's app_id or bot profile)."""
+    sender_app = event.get("app_id") or (event.get("bot_profile") or {}).get("app_id") or ""
+    return bool((bot_user and event.get("user") == bot_user) or (bot_id and event.get("bot_id") == bot_id)
+                or (app_id and sender_app == app_id))
 
 
 @dataclass(frozen=True)
@@ -50,16 +70,17 @@ class Incoming:
                         user=self.user, thread=self.reply_thread, is_dm=self.is_dm)
 
 
-def read_message(event: dict[str, Any], bot_user: str, bot_id: str, team: str = "") -> Incoming | None:
+def read_message(event: dict[str, Any], bot_user: str, bot_id: str, team: str = "",
+                 app_id: str = "") -> Incoming | None:
     """The message in an app_mention or message event, or None when it is nobody's question (an edit,
     a deletion, a join, the bot's own message). `team` is the workspace the event came to, for
-    events that name none."""
+    events that name none; `app_id` is Lorebot's app (the envelope's api_app_id)."""
     subtype = event.get("subtype") or None
-    if subtype not in SAID or event.get("hidden"):
+    if subtype not in SAID or event.get("hidden") or is_edit(event):
         return None
     user = event.get("user") or ""
     sender_bot = event.get("bot_id") or ""
-    if (bot_user and user == bot_user) or (bot_id and sender_bot == bot_id):
+    if is_own(event, bot_user, bot_id, app_id):
         return None
     channel, ts = event.get("channel") or "", event.get("ts") or ""
     if not channel or not ts:

@@ -1,6 +1,7 @@
 """Slack event listeners: @mentions, DMs and thread follow-ups answered in their thread, exactly once
-(retried deliveries and the app_mention + message pair of one message share a claim in Redis), and
-the feedback buttons stored with what they judged."""
+(retried deliveries and the app_mention + message pair of one message share a claim in Redis, keyed
+by the message's channel and ts, kept for days: far past Slack's retries, which end within minutes),
+and the feedback buttons stored with what they judged. Edits are never answered (adapters.slack.events)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from adapters.chat.commands import run_command
-from adapters.chat.texts import CLAIM_SECONDS, FEEDBACK_FAILED
+from adapters.chat.texts import FEEDBACK_FAILED, MESSAGE_CLAIM_SECONDS
 from adapters.slack.events import Incoming, read_message, wants_answer
 from adapters.slack.render import HELPFUL, NOT_HELPFUL, notice_message, render_answer
 from adapters.slack.replies import Replies
@@ -50,8 +51,9 @@ class Handlers:
     def thread_key(self, channel: str, thread_ts: str) -> str:
         return keys.answered_thread(self.settings.key_prefix, Platform.SLACK, channel, thread_ts)
 
-    async def on_message(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
-        msg = read_message(event, context.bot_user_id or "", context.bot_id or "", context.team_id or "")
+    async def on_message(self, event: dict[str, Any], context: AsyncBoltContext, body: dict[str, Any]) -> None:
+        msg = read_message(event, context.bot_user_id or "", context.bot_id or "", context.team_id or "",
+                           body.get("api_app_id") or "")
         if msg is not None:
             self.replies.spawn(self.handle(msg))
 
@@ -60,7 +62,8 @@ class Handlers:
             if not await wants_answer(msg, self.settings.slack_answer_bots, self.settings.slack_thread_followups,
                                       partial(self.in_answered_thread, msg)):
                 return
-            if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, msg.dedupe_key, CLAIM_SECONDS):
+            if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, msg.dedupe_key,
+                                    MESSAGE_CLAIM_SECONDS):
                 return
         except RedisError as exc:
             log.warning("redis unavailable for a Slack message: %s", type(exc).__name__)

@@ -1,39 +1,63 @@
-"""Text for Slack: Markdown (as the model and the core write it) to Slack mrkdwn with the citation
-marks as links, Slack markup back to plain text for questions, cutting mrkdwn into pieces that
-each fit a block without breaking a link, an entity or a code block, and the Markdown a streamed
-answer holds (Slack renders a stream's markdown_text as standard Markdown)."""
+"""Text for Slack: Markdown (as the model and the core write it) to Slack mrkdwn through a real
+Markdown parser (markdown-it-py, CommonMark with strikethrough and links found in the text), with the
+citation marks as links; Slack markup back to plain text for questions; cutting mrkdwn into pieces
+that each fit a block (adapters.chat.split); and the Markdown a streamed answer holds (Slack renders
+a stream's markdown_text as standard Markdown).
+
+Nothing from a document can ping anyone: `<`, `>` and `&` are escaped everywhere (so `<!channel>`,
+`<@U1>` and `<!subteam^S1>` show as text), `@here`, `@channel` and `@everyone` get a word joiner
+after the `@`, and the blocks are `verbatim` (adapters.slack.render), so Slack parses no mention or
+link Lorebot did not write itself.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from adapters.chat.split import FENCE, find_cut, open_block, spans_of, split_text
 from bot.types import Citation
 
-FENCE = "```"
-_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
-_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
-_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
-_BULLET = re.compile(r"^([ \t]*)[*+\-][ \t]+", re.M)
 _CITE = re.compile(r"\[(\d{1,2})\]")
 _SPECIAL = re.compile(r"<([!@#])")
+_BROADCAST = re.compile(r"@(?=(?:here|channel|everyone)\b)", re.IGNORECASE)
 _QUOTE_LEAD = re.compile(r"^([ \t]*(?:>[ \t]?)*)(.*)$")
-_BOLD_MARK = "\x00"
+_LINKED = ("http://", "https://", "mailto:")
+# Underscore emphasis touching a path or a file name (src/__tests__/x, __init__.py) is literal text.
+_WORDISH_BEFORE = re.compile(r"[\w/\\.-]$")
+_WORDISH_AFTER = re.compile(r"^(?:[\w/\\-]|\.\w)")
+WORD_JOINER = "\u2060"
 
 _SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 _SLACK_LABELLED = re.compile(r"<[^<>|]+\|([^<>]+)>")
 _SLACK_SPECIAL = re.compile(r"<!(\w+)(?:\^[^<>|]*)?(?:\|[^<>]*)?>")
 _SLACK_BARE = re.compile(r"<([^<>|]+)>")
 
+_md = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify", "strikethrough"])
+_md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # only URLs with a scheme: never "setup.py"
+
+
+def inert(text: str) -> str:
+    """@here, @channel and @everyone shown as they are, but never a broadcast."""
+    return _BROADCAST.sub("@" + WORD_JOINER, text)
+
 
 def escape(text: str) -> str:
-    """Slack's three control characters, except a `>` that starts a quote line."""
+    """Slack's three control characters escaped (except a `>` that starts a quote line), broadcasts
+    made inert."""
     lines = []
     for line in text.split("\n"):
         lead, rest = _QUOTE_LEAD.match(line).groups()  # type: ignore[union-attr]
-        lines.append(lead + rest.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-    return "\n".join(lines)
+        lines.append(lead + _escape(rest))
+    return inert("\n".join(lines))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def link_url(url: str) -> str:
@@ -41,23 +65,142 @@ def link_url(url: str) -> str:
     return url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
 
 
-def _prose(text: str, urls: dict[int, str]) -> str:
-    text = escape(text)
-    text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1).replace('|', '¦')}>", text)
-    text = _HEADING.sub(lambda m: f"{_BOLD_MARK}{m.group(1)}{_BOLD_MARK}", text)
-    text = _BULLET.sub(r"\1• ", text)
-    text = _BOLD.sub(lambda m: f"{_BOLD_MARK}{m.group(1) or m.group(2)}{_BOLD_MARK}", text)
-    text = _ITALIC.sub(r"_\1_", text).replace(_BOLD_MARK, "*")
-    return _CITE.sub(lambda m: f"<{urls[int(m.group(1))]}|[{m.group(1)}]>" if int(m.group(1)) in urls
-                     else m.group(0), text)
-
-
-def to_mrkdwn(text: str, citations: tuple[Citation, ...] = ()) -> str:
-    """Markdown to mrkdwn; `[n]` marks become links to citation n's URL when it has one. Code is
-    only escaped."""
+def to_mrkdwn(text: str, citations: Sequence[Citation] = ()) -> str:
+    """Markdown to mrkdwn; `[n]` marks become links to citation n's URL when it has one. URLs and
+    code are kept as written (code only escaped); blocks keep the blank lines between them."""
     urls = {c.n: link_url(c.url) for c in citations if c.url.startswith(("http://", "https://"))}
-    parts = text.split(FENCE)
-    return FENCE.join(escape(p) if i % 2 else _prose(p, urls) for i, p in enumerate(parts))
+    tokens = _md.parse(text)
+    return inert(_Renderer(urls, text.splitlines()).blocks(tokens, 0, len(tokens))[0])
+
+
+class _Renderer:
+    """markdown-it's token stream as mrkdwn: headings bold, lists with bullets or numbers, quotes
+    with `>`, code fenced, links as <url|label>."""
+
+    def __init__(self, urls: dict[int, str], lines: list[str]):
+        self.urls = urls
+        self.lines = lines  # the source, to keep the blank lines between blocks
+
+    def blank_before(self, t: Token) -> bool:
+        line = t.map[0] - 1 if t.map else -1
+        return 0 <= line < len(self.lines) and not self.lines[line].lstrip(" \t>")
+
+    def blocks(self, tokens: list[Token], i: int, end: int, close: str = "") -> tuple[str, int]:
+        """The blocks from `i` up to the `close` token (or `end`), and the index after them."""
+        out: list[str] = []
+        while i < end and tokens[i].type != close:
+            t = tokens[i]
+            text, i = self.block(tokens, i, end)
+            if text is None:
+                continue
+            if out:
+                out.append("\n\n" if self.blank_before(t) else "\n")
+            out.append(text)
+        return "".join(out), i + 1
+
+    def block(self, tokens: list[Token], i: int, end: int) -> tuple[str | None, int]:
+        t = tokens[i]
+        if t.type == "paragraph_open":
+            return self.inline(tokens[i + 1].children or []), i + 3
+        if t.type == "heading_open":
+            inner = self.inline(tokens[i + 1].children or [])
+            return (f"*{inner}*" if inner.strip() else inner), i + 3
+        if t.type in ("fence", "code_block"):
+            return f"{FENCE}\n{_escape(t.content)}{FENCE}", i + 1
+        if t.type == "blockquote_open":
+            inner, i = self.blocks(tokens, i + 1, end, "blockquote_close")
+            return "\n".join(("> " + line) if line else ">" for line in inner.split("\n")), i
+        if t.type in ("bullet_list_open", "ordered_list_open"):
+            return self.list(tokens, i, end)
+        if t.type == "hr":
+            return "───", i + 1
+        if t.type == "html_block":
+            return inert(_escape(t.content.rstrip("\n"))), i + 1
+        return None, i + 1
+
+    def list(self, tokens: list[Token], i: int, end: int) -> tuple[str, int]:
+        ordered = tokens[i].type == "ordered_list_open"
+        n = int(tokens[i].attrs.get("start", 1) or 1)
+        close = "ordered_list_close" if ordered else "bullet_list_close"
+        items: list[str] = []
+        i += 1
+        while i < end and tokens[i].type == "list_item_open":
+            inner, i = self.blocks(tokens, i + 1, end, "list_item_close")
+            marker = f"{n}." if ordered else "•"
+            n += 1
+            first, *rest = inner.split("\n") if inner else [""]
+            # Nested lists are indented under their item; a paragraph's own lines are not.
+            items.append("\n".join([f"{marker} {first}", *(("    " + r) if r[:1] in "•0123456789 " and r
+                                                           else r for r in rest)]))
+        while i < end and tokens[i].type != close:
+            i += 1
+        return "\n".join(items), i + 1
+
+    def inline(self, children: list[Token]) -> str:
+        out: list[str] = []
+        literal: set[int] = set()  # the closing marks of underscore emphasis kept as text
+        k = 0
+        while k < len(children):
+            t = children[k]
+            kind = t.type
+            if kind in ("em_open", "strong_open"):
+                close = _closing(children, k)
+                if t.markup.startswith("_") and _touches_words("".join(out), children, close):
+                    literal.add(close)
+                    out.append(t.markup)
+                else:
+                    out.append("_" if kind == "em_open" else "*")
+            elif kind in ("em_close", "strong_close"):
+                out.append(t.markup if k in literal else ("_" if kind == "em_close" else "*"))
+            elif kind in ("s_open", "s_close"):
+                out.append("~")
+            elif kind == "text":
+                out.append(self.text(t.content))
+            elif kind == "code_inline":
+                out.append(f"`{_escape(t.content)}`")
+            elif kind in ("softbreak", "hardbreak"):
+                out.append("\n")
+            elif kind == "html_inline":
+                out.append(inert(_escape(t.content)))
+            elif kind == "link_open":
+                close = _closing(children, k)
+                out.append(self.link(t.attrs.get("href", ""), children[k + 1:close], t.markup))
+                k = close
+            elif kind == "image":
+                out.append(self.link(t.attrs.get("src", ""), t.children or [], ""))
+            k += 1
+        return "".join(out)
+
+    def text(self, text: str) -> str:
+        text = inert(_escape(text))
+        return _CITE.sub(lambda m: f"<{self.urls[int(m.group(1))]}|[{m.group(1)}]>"
+                         if int(m.group(1)) in self.urls else m.group(0), text)
+
+    def link(self, href: object, label: list[Token], markup: str) -> str:
+        url = str(href)
+        shown = "".join(c.content for c in label if c.type in ("text", "code_inline")) or url
+        if not url.startswith(_LINKED):
+            return inert(_escape(shown))
+        if markup in ("linkify", "autolink"):  # the URL as written: Slack shows it whole
+            return f"<{link_url(url)}>"
+        return f"<{link_url(url)}|{inert(_escape(shown)).replace('|', '¦')}>"
+
+
+def _touches_words(before: str, children: list[Token], close: int) -> bool:
+    """Whether underscore emphasis closing at `close` sits inside a word, path or file name."""
+    nxt = children[close + 1] if close + 1 < len(children) else None
+    after = nxt.content if nxt is not None and nxt.type == "text" else ""
+    return bool(_WORDISH_BEFORE.search(before) or _WORDISH_AFTER.search(after))
+
+
+def _closing(children: list[Token], k: int) -> int:
+    """The index of the token that closes the one opened at `k`."""
+    depth = 0
+    for j in range(k, len(children)):
+        depth += children[j].nesting
+        if depth == 0:
+            return j
+    return len(children) - 1
 
 
 def plain_text(text: str, drop_user: str = "") -> str:
@@ -74,47 +217,10 @@ def mentioned_users(text: str) -> set[str]:
     return set(_SLACK_MENTION.findall(text))
 
 
-def _cut(text: str, room: int) -> tuple[int, int]:
-    """Where to end a piece of at most `room` chars, and how many separator chars to drop there.
-    Prefers a paragraph break, then a line break, then a space, in the second half of the window."""
-    best: tuple[int, int] | None = None
-    for minimum in (room // 2, 1):
-        for sep in ("\n\n", "\n", " "):
-            i = text.rfind(sep, minimum, room + 1)
-            if i > 0:
-                best = (i, len(sep))
-                break
-        if best:
-            break
-    cut, skip = best or (room, 0)
-    # Never end inside a <link|label> or an &entity;.
-    opened = text.rfind("<", 0, cut)
-    if opened > text.rfind(">", 0, cut):
-        cut, skip = opened, 0
-    amp = text.rfind("&", max(0, cut - 6), cut)
-    if amp >= 0 and ";" not in text[amp:cut]:
-        cut, skip = amp, 0
-    # A link or entity longer than most of the window is cut through rather than left whole.
-    return (cut, skip) if cut > room // 4 else (room, 0)
-
-
 def split(text: str, limit: int) -> list[str]:
-    """`text` as pieces of at most `limit` chars, none empty; a code block cut in two is closed at
-    the end of one piece and reopened in the next."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while rest:
-        if len(rest) <= limit:
-            pieces.append(rest)
-            break
-        cut, skip = _cut(rest, limit - len(FENCE) - 1)
-        piece, rest = rest[:cut].rstrip(), rest[cut + skip:].lstrip("\n")
-        if piece.count(FENCE) % 2:
-            piece += "\n" + FENCE
-            rest = FENCE + "\n" + rest
-        if piece.strip():
-            pieces.append(piece)
-    return pieces
+    """mrkdwn as pieces of at most `limit` chars, none empty, never cutting a link, a mention or an
+    entity; a code block cut in two is closed and reopened (adapters.chat.split)."""
+    return split_text(text, limit)
 
 
 def truncate(text: str, limit: int) -> str:
@@ -134,9 +240,10 @@ def cite_in_order(text: str) -> str:
 
 
 def defused(text: str) -> str:
-    """Slack's special mentions (<!here>, <!channel>, <@U123>, <#C1>) made inert with a zero-width
-    space: an answer quoting a document must never ping a channel, whatever format renders it."""
-    return _SPECIAL.sub("<\u200b\\1", text)
+    """Slack's special mentions (<!here>, <!channel>, <@U123>, <#C1>, <!subteam^S1>) made inert with a
+    zero-width space, and @here/@channel/@everyone with a word joiner: an answer quoting a document
+    must never ping anyone, whatever format renders it (a stream's Markdown is not escaped)."""
+    return inert(_SPECIAL.sub("<\u200b\\1", text))
 
 
 def settled(text: str, limit: int) -> str:
@@ -155,13 +262,9 @@ def cut_for_stream(text: str, shown: int, limit: int) -> tuple[str, str]:
     if len(text) <= limit:
         return text, ""
     room = limit - len(FENCE) - 1
-    cut, skip = shown, 0
-    for low in (max(shown, room // 2), shown):
-        found = [(text.rfind(sep, low, room), len(sep)) for sep in ("\n\n", "\n", " ")]
-        if any(i >= 0 for i, _ in found):
-            cut, skip = next((i, n) for i, n in found if i >= 0)
-            break
+    cut, skip = find_cut(text, room, (max(shown, room // 2), max(shown, 1)), shown - 1, spans_of(text[:limit]))
     head, rest = text[:cut], text[cut + skip:].lstrip("\n")
-    if head.count(FENCE) % 2:
-        head, rest = head + "\n" + FENCE, FENCE + "\n" + rest
+    language = open_block(head)
+    if language is not None:
+        head, rest = head + "\n" + FENCE, f"{FENCE}{language}\n" + rest
     return head, rest

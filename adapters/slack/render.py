@@ -1,11 +1,26 @@
 """Answers as Block Kit: the text in mrkdwn sections, the citations as links, feedback buttons, split
 across blocks and messages so Slack never refuses one for size (3,000 chars a section, 50 blocks
-and 40,000 chars a message); and the closing blocks of an answer whose text was streamed."""
+and 40,000 chars a message); and the closing blocks of an answer whose text was streamed.
+
+Blocks are slack_sdk.models.blocks objects, checked by the SDK's own validators when a message is
+made (a malformed one raises SlackObjectFormationError in tests, not in Slack). Text objects are
+`verbatim`: Slack parses no mention, channel name or URL in them that Lorebot did not write as markup.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
 
 from adapters.slack.mrkdwn import escape, link_url, split, to_mrkdwn, truncate
 from bot.types import Answer, Citation
@@ -19,43 +34,54 @@ HELPFUL = "lorebot_feedback_helpful"
 NOT_HELPFUL = "lorebot_feedback_not_helpful"
 LOADING = "Looking through the docs…"
 
-Block = dict[str, Any]
+FEEDBACK_BLOCK = "lorebot_feedback"
 
 
 @dataclass(frozen=True)
 class SlackMessage:
-    """What chat.postMessage / chat.update / respond take: notification text and blocks."""
+    """What chat.postMessage / chat.update / respond take: notification text and blocks (validated
+    when the message is made)."""
 
     text: str
     blocks: list[Block] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        for block in self.blocks:
+            block.validate_json()  # raises SlackObjectFormationError
+
     def kwargs(self) -> dict[str, Any]:
-        return {"text": self.text, "blocks": self.blocks}
+        return {"text": self.text, "blocks": [b.to_dict() for b in self.blocks]}
 
 
-def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+def mrkdwn(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text, verbatim=True)
 
 
-def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+def section(text: str) -> SectionBlock:
+    return SectionBlock(text=mrkdwn(text))
+
+
+def context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[mrkdwn(text)])
 
 
 def _chars(block: Block) -> int:
-    if block["type"] == "context":
-        return sum(len(e["text"]) for e in block["elements"])
-    if block["type"] == "actions":
-        return sum(len(e["text"]["text"]) for e in block["elements"])
-    return len(block.get("text", {}).get("text", ""))
+    """The characters of text a block holds, as Slack counts them towards a message's total."""
+    if isinstance(block, SectionBlock):
+        return len(block.text.text) if block.text else 0
+    if isinstance(block, ContextBlock):
+        return sum(len(getattr(e, "text", "") or "") for e in block.elements)
+    if isinstance(block, ActionsBlock):
+        return sum(len(e.text.text) for e in block.elements if isinstance(e, ButtonElement) and e.text)
+    return 0
 
 
-def feedback_block(answer_id: str) -> Block:
-    def button(action_id: str, label: str) -> Block:
-        return {"type": "button", "action_id": action_id, "value": answer_id,
-                "text": {"type": "plain_text", "text": label, "emoji": True}}
+def feedback_block(answer_id: str) -> ActionsBlock:
+    def button(action_id: str, label: str) -> ButtonElement:
+        return ButtonElement(action_id=action_id, value=answer_id, text=PlainTextObject(text=label, emoji=True))
 
-    return {"type": "actions", "block_id": "lorebot_feedback",
-            "elements": [button(HELPFUL, "👍 Helpful"), button(NOT_HELPFUL, "👎 Not helpful")]}
+    return ActionsBlock(block_id=FEEDBACK_BLOCK,
+                        elements=[button(HELPFUL, "👍 Helpful"), button(NOT_HELPFUL, "👎 Not helpful")])
 
 
 def source_line(c: Citation) -> str:

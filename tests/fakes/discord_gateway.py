@@ -46,7 +46,9 @@ class FakeGateway:
         return self.socket is not None and not self.socket.closed
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()
+        # autoclose off: a client's close is answered only after this side counts it as gone, so a client
+        # whose close has completed never finds the gateway still "connected" (Discord is gone by then too).
+        ws = web.WebSocketResponse(autoclose=False)
         await ws.prepare(request)
         await ws.send_json({"op": HELLO, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
         async for msg in ws:
@@ -66,6 +68,7 @@ class FakeGateway:
                     await self._resume(ws, data)
         if self.socket is ws:
             self.socket = None
+        await ws.close()
         return ws
 
     async def _identify(self, ws: web.WebSocketResponse) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 _ids = itertools.count(1_200_000_000_000_000_000)
 
 TEXT, DM, PUBLIC_THREAD = 0, 1, 11  # channel types
+DEFAULT, REPLY = 0, 19  # message types
+MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent that shows every message's text
 CHAT_INPUT, COMPONENT, AUTOCOMPLETE = 2, 3, 4  # interaction types
 STRING, BUTTON = 3, 2  # option type, component type
 MANAGE_GUILD = 1 << 5
@@ -61,9 +63,15 @@ def dm_channel(channel_id: str, recipient: dict[str, Any]) -> dict[str, Any]:
     return {"id": channel_id, "type": DM, "last_message_id": None, "recipients": [recipient], "flags": 0}
 
 
-def role(role_id: str, name: str, permissions: int = 0, position: int = 1) -> dict[str, Any]:
+def role(role_id: str, name: str, permissions: int = 0, position: int = 1, **extra: Any) -> dict[str, Any]:
     return {"id": role_id, "name": name, "permissions": str(permissions), "position": position, "color": 0,
-            "hoist": False, "managed": False, "mentionable": False, "icon": None, "unicode_emoji": None, "flags": 0}
+            "hoist": False, "managed": False, "mentionable": False, "icon": None, "unicode_emoji": None, "flags": 0,
+            **extra}
+
+
+def bot_role(role_id: str, bot_id: str, name: str) -> dict[str, Any]:
+    """The role Discord creates and manages for a bot when it joins a server (tags.bot_id names it)."""
+    return role(role_id, name, managed=True, tags={"bot_id": bot_id})
 
 
 def guild(guild_id: str, *, channels: list[dict], threads: list[dict], roles: list[dict],
@@ -89,6 +97,22 @@ def message(message_id: str, channel_id: str, author: dict[str, Any], content: s
                             "pinned": False, "type": 0, "flags": 0, "components": []}
     data.update(extra)
     return data
+
+
+def reply(message_id: str, replied: dict[str, Any], author: dict[str, Any], content: str, *, ping: bool,
+          **extra: Any) -> dict[str, Any]:
+    """A reply to `replied`: Discord sends the message replied to with it, and puts its author among
+    the mentions only when the reply pings them (the @ON toggle)."""
+    return message(message_id, replied["channel_id"], author, content, type=REPLY,
+                   mentions=[replied["author"]] if ping else [],
+                   message_reference={"type": 0, "message_id": replied["id"], "channel_id": replied["channel_id"],
+                                      **({"guild_id": replied["guild_id"]} if "guild_id" in replied else {})},
+                   referenced_message=replied, **extra)
+
+
+def edited(original: dict[str, Any], content: str, **extra: Any) -> dict[str, Any]:
+    """MESSAGE_UPDATE's data for an edit of `original`: the whole message, new text, edited_timestamp."""
+    return {**original, "content": content, "edited_timestamp": now(), **extra}
 
 
 def interaction(kind: int, data: dict[str, Any], *, app_id: str, channel: dict[str, Any], who: dict[str, Any],

@@ -17,6 +17,7 @@ class DiscordWorld:
         self.user = p.user(p.snowflake(), "ada")
         self.guild_id = p.snowflake()
         self.admin_role = p.role(p.snowflake(), "Lore keepers")
+        self.lorebot_role = p.bot_role(p.snowflake(), self.app_id, "Lorebot")
         self.channel = p.text_channel(p.snowflake(), self.guild_id)
         self.thread = p.thread(p.snowflake(), self.guild_id, self.channel["id"])
         self.dm = p.dm_channel(p.snowflake(), self.user)
@@ -28,7 +29,7 @@ class DiscordWorld:
                 "presences": [], "shard": [0, 1]}
 
     def guild_create(self) -> dict[str, Any]:
-        return p.guild(self.guild_id, channels=[self.channel], threads=[self.thread], roles=[self.admin_role],
+        return p.guild(self.guild_id, channels=[self.channel], threads=[self.thread], roles=[self.admin_role, self.lorebot_role],
                        owner_id=p.snowflake())
 
     def application(self) -> dict[str, Any]:
@@ -66,3 +67,29 @@ class DiscordWorld:
 
     def direct_message(self, text: str) -> dict[str, Any]:
         return p.message(p.snowflake(), self.dm["id"], self.user, text)
+
+    def nickname_mention(self, text: str) -> dict[str, Any]:
+        """"<@!bot> text": the older nickname form of a user mention."""
+        return p.message(p.snowflake(), self.channel["id"], self.user, f"<@!{self.app_id}> {text}",
+                         guild_id=self.guild_id, member=p.member(self.user), mentions=[self.bot_user])
+
+    def role_mention(self, text: str) -> dict[str, Any]:
+        """"<@&role> text", the role Discord manages for the bot (what its name autocompletes to when
+        a server gave the bot's role the same name)."""
+        return p.message(p.snowflake(), self.channel["id"], self.user, f"<@&{self.lorebot_role['id']}> {text}",
+                         guild_id=self.guild_id, member=p.member(self.user), mention_roles=[self.lorebot_role["id"]])
+
+    def reply_to(self, replied: dict[str, Any], text: str, *, ping: bool = False) -> dict[str, Any]:
+        """`user` replying to `replied` (a message as the fake holds it) in its channel."""
+        return p.reply(p.snowflake(), replied, self.user, text, ping=ping, guild_id=self.guild_id,
+                       member=p.member(self.user))
+
+    def seen_by_bot(self, message: dict[str, Any], intents: int) -> dict[str, Any]:
+        """`message` as the gateway sends it to the bot: without the message-content intent, Discord
+        empties content, embeds, attachments and components, except in DMs, in the bot's own messages
+        and in messages that mention the bot's user."""
+        if intents & p.MESSAGE_CONTENT or message["channel_id"] == self.dm["id"] \
+                or message["author"]["id"] == self.app_id \
+                or any(u["id"] == self.app_id for u in message.get("mentions", [])):
+            return message
+        return {**message, "content": "", "embeds": [], "attachments": [], "components": []}

@@ -5,7 +5,9 @@ passing against the fake proves the adapter stays inside the limits.
 Limits (api.slack.com/reference/block-kit): 50 blocks a message; section text 3,000 chars; context
 up to 10 elements; actions up to 25 elements; button text 75 chars, value 2,000, action_id 255;
 header text 150; every text object non-empty; message text 40,000 chars (the blocks' text is held
-to the same total).
+to the same total). Slack also refuses a field a block or element does not have, a text object of
+the wrong kind (a button's or header's text must be plain_text), a non-boolean `verbatim`/`emoji`,
+a button style other than primary/danger, and two blocks with one block_id.
 
 Streams (docs.slack.dev/reference/methods/chat.startStream, appendStream, stopStream): markdown_text
 at most 12,000 chars a call; held here to 12,000 for a streamed message's whole text as well (the
@@ -37,9 +39,32 @@ class MessageRejected(ValueError):
         self.detail = detail
 
 
+# The fields each kind of block, element and text object may have.
+FIELDS = {
+    "section": {"type", "block_id", "text", "fields", "accessory", "expand"},
+    "context": {"type", "block_id", "elements"},
+    "actions": {"type", "block_id", "elements"},
+    "header": {"type", "block_id", "text"},
+    "divider": {"type", "block_id"},
+    "button": {"type", "text", "action_id", "value", "url", "style", "confirm", "accessibility_label"},
+    "mrkdwn": {"type", "text", "verbatim"},
+    "plain_text": {"type", "text", "emoji"},
+}
+
+
+def _known_fields(obj: dict, where: str) -> None:
+    extra = set(obj) - FIELDS.get(str(obj.get("type")), set(obj))
+    if extra:
+        raise MessageRejected("invalid_blocks", f"{where}: unknown field(s) {sorted(extra)}")
+
+
 def _text_object(obj: Any, where: str, limit: int) -> int:
     if not isinstance(obj, dict) or obj.get("type") not in ("mrkdwn", "plain_text"):
         raise MessageRejected("invalid_blocks", f"{where}: must be a mrkdwn or plain_text object")
+    _known_fields(obj, where)
+    for flag in ("verbatim", "emoji"):
+        if flag in obj and not isinstance(obj[flag], bool):
+            raise MessageRejected("invalid_blocks", f"{where}.{flag}: must be a boolean")
     text = obj.get("text")
     if not isinstance(text, str) or not text:
         raise MessageRejected("invalid_blocks", f"{where}: text must be more than 0 characters")
@@ -49,6 +74,9 @@ def _text_object(obj: Any, where: str, limit: int) -> int:
 
 
 def _button(el: dict, where: str) -> int:
+    _known_fields(el, where)
+    if el.get("style") not in (None, "primary", "danger"):
+        raise MessageRejected("invalid_blocks", f"{where}.style: must be primary or danger")
     if el.get("text", {}).get("type") != "plain_text":
         raise MessageRejected("invalid_blocks", f"{where}.text: a button's text must be plain_text")
     size = _text_object(el.get("text"), f"{where}.text", MAX_BUTTON_TEXT)
@@ -64,6 +92,7 @@ def _block(block: Any, where: str) -> int:
     if len(str(block.get("block_id", ""))) > MAX_ID:
         raise MessageRejected("invalid_blocks", f"{where}.block_id: at most {MAX_ID} characters")
     kind = block.get("type")
+    _known_fields(block, where)
     if kind == "section":
         if "text" not in block and not block.get("fields"):
             raise MessageRejected("invalid_blocks", f"{where}: a section needs text or fields")
@@ -82,6 +111,8 @@ def _block(block: Any, where: str) -> int:
                 raise MessageRejected("invalid_blocks", f"{where}.elements[{i}]: only buttons are supported here")
         return sum(_button(el, f"{where}.elements[{i}]") for i, el in enumerate(elements))
     if kind == "header":
+        if (block.get("text") or {}).get("type") != "plain_text":
+            raise MessageRejected("invalid_blocks", f"{where}.text: a header's text must be plain_text")
         return _text_object(block.get("text"), f"{where}.text", MAX_HEADER_TEXT)
     if kind == "divider":
         return 0
@@ -142,6 +173,9 @@ def _check_blocks(blocks: Any, too_many: str, too_long: str) -> None:
         raise MessageRejected("invalid_blocks_format", "blocks must be an array")
     if len(blocks) > MAX_BLOCKS:
         raise MessageRejected(too_many, f"{len(blocks)} blocks (at most {MAX_BLOCKS})")
+    ids = [b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("block_id")]
+    if len(ids) != len(set(ids)):
+        raise MessageRejected("invalid_blocks", "two blocks have the same block_id")
     total = sum(_block(b, f"blocks[{i}]") for i, b in enumerate(blocks))
     if total > MAX_MESSAGE_TEXT:
         raise MessageRejected(too_long, f"blocks hold {total} characters (at most {MAX_MESSAGE_TEXT})")

@@ -3,7 +3,7 @@ every source is complete."""
 
 from __future__ import annotations
 
-from bot.core import Lorebot
+from bot.core import MODEL_CHECK_S, Lorebot
 from bot.types import Question
 from ingest.context import indexer_for
 from ingest.sources import Registry
@@ -60,7 +60,8 @@ async def test_a_running_bot_follows_the_switch_without_a_restart(make_settings,
     await first.close()
 
     new_settings = make_settings(**env(fake_openai, "model-b"))
-    serving = await Lorebot.open(new_settings)  # e.g. the Slack process, started before the re-sync
+    now = [1000.0]
+    serving = await Lorebot.open(new_settings, clock=lambda: now[0])  # e.g. the Slack process, started before the re-sync
     scheduler = await Lorebot.open(new_settings)
     try:
         await Registry(serving.redis, new_settings.key_prefix).link("one", "slack:C1")
@@ -70,7 +71,7 @@ async def test_a_running_bot_follows_the_switch_without_a_restart(make_settings,
         await indexer_for(scheduler).sync("one", tmp_path / "one")  # every source now synced with model-b
         await serving.answer(Question("slack", "C1", "one things"))
         assert serving.indexes.keys.model_id == "openai-model-a"  # not looked again yet: no Redis read per answer
-        serving._next_model_check = 0.0  # as if MODEL_CHECK_S had passed
+        now[0] += MODEL_CHECK_S  # the next look is due
         answer = await serving.answer(Question("slack", "C1", "one things"))
         assert serving.indexes.keys.model_id == "openai-model-b"
         assert answer.citations and answer.citations[0].source == "one"

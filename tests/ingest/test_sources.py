@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from adapters.cli.app import app
 from bot.types import Question
 from ingest.context import IngestContext, indexer_for
-from ingest.locks import SyncBusy
+from ingest.locks import SourceLock, SyncBusy
 from ingest.removal import remove_source
 from ingest.source_sync import sync_source
-from ingest.sources import Registry, Source, SourceError, sync_lock_key
+from ingest.sources import Registry, Source, SourceError
 from ingest.sources_file import apply_sources_file
 from tests.ingest.export_builders import write_zip
 from tests.ingest.test_indexer import chunk_texts, page, write_pages
@@ -100,12 +100,11 @@ async def test_remove_deletes_chunks_links_and_record(fake_bot, export):
     await indexer_for(fake_bot).sync("wiki", export)
     await indexer_for(fake_bot).sync("other", export)
 
-    lock = await fake_bot.redis.set(sync_lock_key(fake_bot.settings.key_prefix, "wiki"), "someone", px=5000)
-    assert lock
-    with pytest.raises(SyncBusy):
-        await remove_source(IngestContext.of(fake_bot), "wiki")
-    assert len(await chunk_texts(fake_bot, "wiki")) == 1  # nothing was touched while it synced
-    await fake_bot.redis.delete(sync_lock_key(fake_bot.settings.key_prefix, "wiki"))
+    someone = SourceLock(fake_bot.redis, fake_bot.settings.key_prefix, "wiki", seconds=5)  # another process
+    async with someone.exclusive():  # syncing wiki
+        with pytest.raises(SyncBusy):
+            await remove_source(IngestContext.of(fake_bot), "wiki")
+        assert len(await chunk_texts(fake_bot, "wiki")) == 1  # nothing was touched while it synced
 
     assert await remove_source(IngestContext.of(fake_bot), "wiki") == 1
     assert await chunk_texts(fake_bot, "wiki") == []

@@ -9,7 +9,7 @@ import contextlib
 import pytest
 from pydantic import SecretStr
 
-from adapters.cli.processes import _serve
+from adapters.cli.processes import serving
 from adapters.discord.app import guild_ids, serve
 from bot.core import Lorebot
 from bot.settings import SettingsError
@@ -43,7 +43,7 @@ def final(messages: list[dict]) -> list[dict]:
 
 
 async def test_lorebot_run_discord_serves_until_stopped(settings, discord_api):
-    assert _serve("discord") is serve
+    assert serving("discord") is serve
     task = asyncio.create_task(serve(settings))
     try:
         await discord_api.wait_for(lambda: discord_api.gateway.session, what="the client to identify")
@@ -54,7 +54,9 @@ async def test_lorebot_run_discord_serves_until_stopped(settings, discord_api):
         assert "[1]" in reply["content"]
     finally:
         await stop(task)
-    assert not discord_api.gateway.connected
+    # The gateway runs in its own thread and sees the client go when its socket closes; a client that
+    # drops the connection (not only one that says goodbye) must be seen gone too.
+    await discord_api.wait_for(lambda: not discord_api.gateway.connected, what="the gateway to see the client go")
 
 
 async def test_a_stop_lets_the_answers_in_progress_finish(settings, discord_api, fake_openai):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.types import Question
+from ingest.sources import Registry
 from tests.adapters.discord.conftest import answered
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_store import EPHEMERAL
@@ -86,20 +87,21 @@ async def test_a_long_answer_is_split_into_messages_within_discords_limits(start
 
 async def test_admin_commands_check_the_permission_again_when_they_run(start_discord, discord_api):
     running = await start_discord()
-    scope_key = f"{running.bot.settings.key_prefix}:links:discord:{discord_api.thread['parent_id']}"
-    await running.bot.redis.srem(scope_key, "lorebot-docs")
+    registry = Registry(running.bot.redis, running.bot.settings.key_prefix)
+    scope = f"discord:{discord_api.thread['parent_id']}"
+    await registry.unlink("lorebot-docs", scope)
 
     denied = discord_api.slash("link", source="lorebot-docs")
     await discord_api.dispatch("INTERACTION_CREATE", denied)
     [refusal] = await answered(discord_api, running, denied["token"])
     assert "only an admin" in refusal["content"] and refusal["flags"] & EPHEMERAL
-    assert not await running.bot.redis.sismember(scope_key, "lorebot-docs")
+    assert "lorebot-docs" not in await registry.linked(scope)
 
     allowed = discord_api.slash("link", source="lorebot-docs", permissions=p.MEMBER_PERMISSIONS | p.MANAGE_GUILD)
     await discord_api.dispatch("INTERACTION_CREATE", allowed)
     [done] = await answered(discord_api, running, allowed["token"])
     assert done["content"].startswith("Linked `lorebot-docs`") and done["flags"] & EPHEMERAL
-    assert await running.bot.redis.sismember(scope_key, "lorebot-docs")
+    assert "lorebot-docs" in await registry.linked(scope)
 
 
 async def test_the_configured_admin_role_may_use_admin_commands(start_discord, discord_api):

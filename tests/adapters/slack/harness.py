@@ -54,6 +54,63 @@ def message(text: str, channel: str = CHANNEL, user: str = USER, ts: str | None 
     return event
 
 
+APP_ID = "A0000001"  # Lorebot's app, as event_callback's api_app_id names it
+
+
+def edit_of(event: dict[str, Any], text: str, when: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What Slack sends when the author edits `event`'s message (one that mentions the bot) to `text`:
+    a new app_mention (same ts, an `edited` field; it comes with a new event_id) and a message_changed
+    carrying the message as it is now and as it was."""
+    stamp = when or new_ts()
+    now = {**event, "type": "message", "text": text, "edited": {"user": event["user"], "ts": stamp}}
+    now.pop("channel", None)
+    mention_again = {**event, "type": "app_mention", "text": text, "edited": {"user": event["user"], "ts": stamp},
+                     "event_ts": stamp}
+    changed = {"type": "message", "subtype": "message_changed", "hidden": True, "channel": event["channel"],
+               "message": now, "previous_message": {k: v for k, v in event.items() if k != "channel"}
+               | {"type": "message"}, "event_ts": stamp, "ts": stamp, "channel_type": "channel"}
+    return mention_again, changed
+
+
+def file_share(text: str, channel: str = CHANNEL, user: str = USER, ts: str | None = None,
+               thread_ts: str | None = None, channel_type: str = "channel") -> dict[str, Any]:
+    """A message with a file attached, as the message event of subtype file_share."""
+    files = [{"id": "F0000001", "created": 1600000000, "name": "error.png", "title": "error.png",
+              "mimetype": "image/png", "filetype": "png", "user": user, "size": 1234, "mode": "hosted",
+              "is_external": False, "url_private": "https://files.slack.com/files-pri/T-F/error.png"}]
+    return message(text, channel, user, ts, thread_ts, channel_type, subtype="file_share", files=files,
+                   upload=False, display_as_bot=False)
+
+
+def thread_broadcast(text: str, thread_ts: str, root: dict[str, Any], channel: str = CHANNEL, user: str = USER,
+                     ts: str | None = None) -> dict[str, Any]:
+    """A thread reply also sent to the channel: one message (one ts) of subtype thread_broadcast,
+    carrying the thread's root."""
+    return message(text, channel, user, ts, thread_ts, subtype="thread_broadcast",
+                   root={"text": root.get("text", ""), "user": root.get("user", USER), "ts": thread_ts,
+                         "thread_ts": thread_ts, "type": "message", "reply_count": 1})
+
+
+def message_deleted(deleted: dict[str, Any]) -> dict[str, Any]:
+    stamp = new_ts()
+    return {"type": "message", "subtype": "message_deleted", "hidden": True, "channel": deleted["channel"],
+            "deleted_ts": deleted["ts"], "previous_message": {k: v for k, v in deleted.items() if k != "channel"},
+            "event_ts": stamp, "ts": stamp, "channel_type": "channel"}
+
+
+def channel_join(user: str = USER, channel: str = CHANNEL) -> dict[str, Any]:
+    return message(f"<@{user}> has joined the channel", channel, user, subtype="channel_join", inviter="U0000009")
+
+
+def bot_message(text: str, bot_id: str, app_id: str = "A0000099", channel: str = CHANNEL,
+                thread_ts: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A message a bot posted: subtype bot_message, a bot_id and the bot's app, no user."""
+    event = message(text, channel, "", thread_ts=thread_ts, subtype="bot_message", bot_id=bot_id, app_id=app_id,
+                    username="a bot", **extra)
+    event.pop("user")
+    return event
+
+
 def slash_command(text: str, response_url: str, command: str = "/lore", user: str = USER,
                   channel: str = CHANNEL) -> dict[str, str]:
     return {"token": "legacy-token", "team_id": TEAM, "team_domain": "test", "channel_id": channel,

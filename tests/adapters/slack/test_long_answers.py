@@ -60,8 +60,8 @@ def test_rendering_respects_every_limit_for_awkward_text():
         messages = render_answer(Answer(text, citations=cites, mode="generative", id="abc"), header="*asked*")
         for m in messages:
             check_message(m.kwargs())  # raises on any breach
-            for block in m.blocks:
+            for block in m.kwargs()["blocks"]:
                 body = block.get("text", {}).get("text", "")
                 assert body.count("<") == body.count(">"), "a link or escape cut in two"
                 assert body.count("```") % 2 == 0, "a code block left open"
-        assert has_feedback({"blocks": messages[-1].blocks})
+        assert has_feedback(messages[-1].kwargs())

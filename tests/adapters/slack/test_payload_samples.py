@@ -123,3 +123,17 @@ async def test_sample_slash_command_and_block_action(slack_http, samples):
     assert thanks.args["thread_ts"] == ts
     bot = slack_http.slack.bot
     assert await bot.redis.xlen(bot.answers.feedback_stream) == 1
+
+
+async def test_sample_edit_of_a_mention_is_not_answered_again(slack_http, samples):
+    ts = new_ts()
+    fields = {"user": USER, "channel": CHANNEL, "ts": ts, "text": f"<@{BOT_USER}> How do I connect Lorebot to Slack?"}
+    await slack_http.post(json.dumps(envelope(samples, "AppMentionPayload.json", **fields)), "application/json")
+    await answered(slack_http.api, CHANNEL, ts)
+    edit = envelope(samples, "AppMentionPayload.json", **fields, edited={"user": USER, "ts": new_ts()})
+    await slack_http.post(json.dumps(edit), "application/json")
+    sentinel = new_ts()
+    await slack_http.event(mention("How do I set up the Discord bot?", ts=sentinel))
+    await answered(slack_http.api, CHANNEL, sentinel)
+    await slack_http.slack.replies.drain(10)
+    assert len(replies_begun(slack_http.api)) == 2

@@ -9,7 +9,7 @@ import socket
 import aiohttp
 import pytest
 
-from adapters.cli.processes import _serve
+from adapters.cli.processes import serving
 from adapters.slack.app import serve
 from bot.settings import SettingsError
 from tests.adapters.slack.conftest import open_docs_bot
@@ -34,7 +34,7 @@ async def stopped(task: asyncio.Task) -> None:
 
 
 def test_lorebot_run_slack_finds_this_module():
-    assert _serve("slack") is serve
+    assert serving("slack") is serve
 
 
 async def wait_healthy(session: aiohttp.ClientSession, url: str, task: asyncio.Task) -> bool:

@@ -72,10 +72,10 @@ def test_the_closing_blocks_of_an_answer_with_many_sources_fit_the_stop():
     cites = tuple(Citation(n, f"A very long page title {n} " * 36, "docs", "a/b", f"https://x.test/{n}", "q")
                   for n in range(1, 51))  # LOREBOT_TOP_K's most, with titles that overflow one message
     first, *more = render_closing(Answer("text", cites, mode="generative", id="a2"))
-    assert check_stop_blocks({"blocks": first.blocks}) and more  # split rather than refused
+    assert check_stop_blocks(first.kwargs()) and more  # split rather than refused
     for message in more:
         check_message(message.kwargs())
-    assert has_feedback({"blocks": more[-1].blocks}) and not has_feedback({"blocks": first.blocks})
+    assert has_feedback(more[-1].kwargs()) and not has_feedback(first.kwargs())
     assert render_closing(Answer("a notice", mode="notice")) == []
 
 

@@ -8,7 +8,15 @@ import re
 import pytest
 
 from adapters.slack.events import read_message, wants_answer
-from adapters.slack.mrkdwn import cite_in_order, cut_for_stream, plain_text, settled, split, to_mrkdwn
+from adapters.slack.mrkdwn import (
+    cite_in_order,
+    cut_for_stream,
+    defused,
+    plain_text,
+    settled,
+    split,
+    to_mrkdwn,
+)
 from adapters.slack.render import source_line
 from bot.answering.citations import cite as cite_passages
 from bot.types import Citation, Passage
@@ -134,3 +142,33 @@ async def test_who_gets_an_answer():
     bot_asks = msg(text=f"<@{BOT}> hi", bot_id="B9", user="")
     assert not await wants_answer(bot_asks, False, True, never)
     assert await wants_answer(bot_asks, True, True, never)
+
+
+def test_urls_paths_and_links_reach_slack_as_written():
+    assert to_mrkdwn("See https://git.example.com/acme/web/tree/main/src/__tests__/checkout now") == \
+        "See <https://git.example.com/acme/web/tree/main/src/__tests__/checkout> now"
+    assert to_mrkdwn("the [runbook](https://wiki.example.com/wiki/Incident_(SEV1)).") == \
+        "the <https://wiki.example.com/wiki/Incident_(SEV1)|runbook>."
+    assert to_mrkdwn("src/__tests__/checkout, __init__.py, setup.py and __really__ *this*") == \
+        "src/__tests__/checkout, __init__.py, setup.py and *really* _this_"
+    assert to_mrkdwn("a `x_y <b>` and `**c**`") == "a `x_y &lt;b&gt;` and `**c**`"
+
+
+def test_mentions_in_quoted_documents_never_ping():
+    out = to_mrkdwn("<!channel> <!here> @here @everyone <@U0000002> <!subteam^S1|team> <#C1> & `@channel`")
+    assert "<!" not in out and "<@" not in out and "<#" not in out
+    assert out.count("@\u2060") == 3 and "&lt;!channel&gt;" in out and "&amp;" in out
+    assert defused("<!here> <@U1> @channel") == "<\u200b!here> <\u200b@U1> @\u2060channel"
+
+
+def test_lists_quotes_and_blank_lines_keep_their_shape():
+    text = "Steps:\n\n1. one\n2. two\n   - nested\n\n> quoted\n> more\n\n---\n\n<div>raw</div>"
+    assert to_mrkdwn(text).split("\n") == [
+        "Steps:", "", "1. one", "2. two", "    • nested", "", "> quoted", "> more", "", "───", "",
+        "&lt;div&gt;raw&lt;/div&gt;"]
+
+
+@pytest.mark.parametrize("fields", [{"edited": {"user": "U1", "ts": "12.1"}, "type": "app_mention"},
+                                    {"app_id": "A1"}, {"bot_profile": {"app_id": "A1"}, "bot_id": "B7"}])
+def test_edits_and_the_bots_own_app_are_nobodys_question(fields):
+    assert read_message(event(**fields), BOT, BOT_ID, app_id="A1") is None
