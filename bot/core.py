@@ -148,7 +148,8 @@ class Lorebot:
             return self._redis_down(exc.__cause__)
         try:
             async with asyncio.timeout(BOOKKEEPING_S):
-                if answer.mode != AnswerMode.NOTICE:
+                # An abstention is a turn too: a follow-up that says what was meant reads it as context.
+                if answer.mode != AnswerMode.NOTICE or answer.error == Reason.NOT_COVERED:
                     await self.memory.add(q.conversation, question, answer.text)
                 answer_id = await self.answers.record(q, answer)
         except (RedisError, TimeoutError) as exc:  # the answer stands; the thread's memory misses it

@@ -126,3 +126,10 @@ def follow_not_covered(messages: list[dict[str, Any]]) -> str:
     system = next((message_text(m) for m in messages if m.get("role") == "system"), "")
     m = _MARKER_ASKED.search(system)
     return m.group(1) if m else NO_ANSWER
+
+
+# The abstention threshold for Lorebots on these embeddings. Like any embedding model other than the one
+# LOREBOT_ABSTAIN_THRESHOLD was fitted with, they have their own cosine scale: a bag of words dilutes over
+# a long chunk, so a question and the page that answers it score about 0.25-0.5 (all-MiniLM-L6-v2: 0.6-0.9),
+# while unrelated questions stay near 0 as with a real model (their confidence is below 0.01).
+FAKE_ABSTAIN_THRESHOLD = "0.01"

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from adapters.cli.app import app
 from tests.conftest import SAMPLES
+from tests.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 from tests.ingest.evaluation.test_evaluation import write_beir
 
 TOPICS = {
@@ -33,6 +34,7 @@ def cli(make_settings, fake_openai):
     s = make_settings()
     env = {"REDIS_URL": s.redis_url, "LOREBOT_KEY_PREFIX": s.key_prefix, "LOREBOT_DATA_DIR": str(s.data_dir),
            "LOREBOT_EMBEDDINGS": "openai:fake-embed", "OPENAI_BASE_URL": fake_openai.base_url,
+           "LOREBOT_ABSTAIN_THRESHOLD": FAKE_ABSTAIN_THRESHOLD,
            "OPENAI_API_KEY": "sk-test-key", "LOREBOT_MODEL_RETRIES": "0"}
     runner = CliRunner()
     return lambda *args: runner.invoke(app, list(args), env=env)

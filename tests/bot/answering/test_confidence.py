@@ -57,8 +57,9 @@ async def test_unrelated_questions_abstain_with_the_closest_pages(sample_bot):
         logged = await sample_bot.answers.get(answer.id)
         assert logged is not None and not logged.answered and logged.outcomes == (Outcome.ABSTAINED,)
         assert logged.confidence == pytest.approx(answer.confidence)
-    # an abstention is not a turn of the conversation: a follow-up is not read against it
-    assert await sample_bot.memory.recent(ask("").conversation) == []
+    # an abstention is a turn of the conversation: a follow-up saying what was meant reads it as context
+    turns = await sample_bot.memory.recent(ask("").conversation)
+    assert [t.content for t in turns if t.role == "user"] == UNRELATED
 
 
 async def test_a_channels_threshold_overrides_the_default(sample_bot):
