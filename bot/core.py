@@ -18,8 +18,12 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redisvl.exceptions import RedisSearchError
 
+<<<<<<< HEAD
 from bot.access import visible_sources
 from bot.answering.abstention import not_covered
+=======
+from bot.access import visible_sources, withheld_sources
+>>>>>>> main
 from bot.answering.answer_log import AnswerLog
 from bot.answering.citations import cite
 from bot.answering.confidence import assess
@@ -41,10 +45,15 @@ log = logging.getLogger(__name__)
 OnText = Callable[[str], Awaitable[None]]
 Clock = Callable[[], float]  # seconds, monotonic: time.monotonic, or a test's own
 MAX_QUESTION_CHARS = 4000
+MAX_CONTEXT_CHARS = 4000  # of a conversation's earlier messages (Question.context), the latest kept
+THREAD_WEIGHT = 1.0  # of the search for the question with the thread's earlier messages
+MEMORY_WEIGHT = 0.5  # of the search for the question with the conversation's previous question
 MODEL_CHECK_S = 30.0  # how often a process waiting for a model switch looks whether it has happened
 
 # Adapters replace this with how an admin links a source on their platform (Reason.NO_SOURCES).
 NO_SOURCES = "No document source is linked to this channel (`{scope}`) yet, so I have nothing to answer from."
+EXTERNAL = ("This conversation is shared with people outside the organisation, so I can't answer from "
+            "internal documents here.")
 NOT_FOUND = "I could not find anything about that in the documents this channel can see."
 EMPTY = "Ask me a question about your documents, for example: “How do I connect my first source?”"
 REDIS_DOWN = "I can't reach my document store (Redis) right now. Please try again in a minute."
@@ -161,13 +170,25 @@ class Lorebot:
         await self.follow_model_switch()
         sources = await visible_sources(self.redis, self.settings, q)
         if sources == []:
+            if await withheld_sources(self.redis, self.settings, q):
+                return Answer(EXTERNAL, mode=AnswerMode.NOTICE, error=Reason.EXTERNAL_CHANNEL)
             return Answer(NO_SOURCES.format(scope=q.scope), mode=AnswerMode.NOTICE, error=Reason.NO_SOURCES)
         history = await self.memory.recent(q.conversation)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+        # A question asked inside a thread is about that thread ("same here, which setting do I
+        # change?"): what the thread said weighs as much as the question's own words. The previous
+        # question of a conversation weighs half, so a change of topic still wins on its own words.
+        context, weight = ((q.context[-MAX_CONTEXT_CHARS:], THREAD_WEIGHT) if q.context
+                           else (previous, MEMORY_WEIGHT))
         # One deadline for the whole answer: the question's embedding and the generation share it.
         try:
             async with asyncio.timeout_at(deadline):
+<<<<<<< HEAD
                 judged = await assess(self.retriever, question, sources, self.settings.top_k, context=previous)
+=======
+                passages = await self.retriever.search(question, sources, self.settings.top_k, context=context,
+                                                       context_weight=weight)
+>>>>>>> main
         except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
             return Answer(SEARCH_FAILED.format(reason=exc), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
         except TimeoutError:
@@ -182,7 +203,12 @@ class Lorebot:
             return dataclasses.replace(extractive_answer(question, passages), confidence=confidence)
         shown = VerdictFilter(on_text)  # the model's "not covered" marker never reaches the user
         try:
+<<<<<<< HEAD
             text = await self.generator.generate(build_messages(question, passages, history), shown, deadline)
+=======
+            messages = build_messages(question, passages, history, q.context)
+            text = await self.generator.generate(messages, on_text, deadline)
+>>>>>>> main
         except ModelUnavailable as exc:
             fallback = extractive_answer(question, passages, intro=f"I couldn't generate an answer: {exc}. "
                                          "Here are the most relevant passages instead:")

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from adapters.cli.channels import app as channels_app
 from adapters.cli.eval import eval_command
 from adapters.cli.sources import app as sources_app
 from adapters.settings import AppSettings, load_settings
@@ -27,6 +28,7 @@ redis_app = typer.Typer(no_args_is_help=True, help="The embedded Redis server.")
 app.add_typer(redis_app, name="redis")
 app.command("eval")(eval_command)
 app.add_typer(sources_app, name="sources")
+app.add_typer(channels_app, name="channels")
 out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")

@@ -30,6 +30,7 @@ from adapters.settings import AppSettings
 from adapters.slack.commands import SlashCommand
 from adapters.slack.handlers import Handlers
 from adapters.slack.replies import Replies
+from adapters.slack.support import Support
 from bot.core import Lorebot
 from bot.settings import SettingsError
 
@@ -49,6 +50,7 @@ NEEDS_BOT_TOKEN = "the Slack bot needs its bot token (xoxb-...)"
 class SlackApp:
     bolt: AsyncApp
     replies: Replies
+    support: Support
 
     @property
     def bot(self) -> Lorebot:
@@ -89,9 +91,10 @@ def build_app(bot: Lorebot) -> SlackApp:
     bolt = AsyncApp(client=client, signing_secret=secret, request_verification_enabled=not socket_mode,
                     ignoring_self_events_enabled=True, logger=bolt_log)
     replies = Replies(bot, client, web_client(settings, retry_ratelimited=False))
-    Handlers(replies).register(bolt)
-    SlashCommand(replies).register(bolt)
-    return SlackApp(bolt, replies)
+    handlers = Handlers(replies)
+    handlers.register(bolt)
+    SlashCommand(replies, handlers.support).register(bolt)
+    return SlackApp(bolt, replies, handlers.support)
 
 
 @web.middleware
@@ -162,10 +165,12 @@ async def serve(settings: AppSettings) -> None:
         else:
             stop = (await start_http(slack, "0.0.0.0", settings.port)).cleanup
             log.info("Slack: listening on port %s (%s, %s)", settings.port, EVENTS_PATH, HEALTH_PATH)
+        slack.support.start()  # questions waiting for people first, this process's share of them
         try:
             await asyncio.Event().wait()
         finally:
             await stop()
+            await slack.support.stop(SHUTDOWN_GRACE)
             await slack.replies.drain(SHUTDOWN_GRACE)
     finally:
         await bot.close()

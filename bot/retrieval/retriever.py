@@ -96,19 +96,26 @@ class Retriever:
         self._shares: dict[str, tuple[float, float]] = {}  # filter -> (share of chunks, when measured)
 
     async def search(self, text: str, sources: list[str] | None, top_k: int,
+<<<<<<< HEAD
                      mode: str | None = None, context: str = "", evidence: Evidence | None = None,
                      ) -> list[Passage]:
         """Passages for `text`. With `context` (the previous question of a conversation), the text is
         also searched together with it at half weight, so a follow-up ("and on Windows?") finds what
         it refers to while a change of topic still wins on its own words. `evidence`, when given, is
         filled with the candidate lists."""
+=======
+                     mode: str | None = None, context: str = "", context_weight: float = 0.5) -> list[Passage]:
+        """Passages for `text`. With `context` (the previous question of a conversation), the text is
+        also searched together with it at `context_weight` (half by default), so a follow-up ("and on
+        Windows?") finds what it refers to while a change of topic still wins on its own words."""
+>>>>>>> main
         name = mode or self.config.mode
         if name not in MODES:
             raise ValueError(f"unknown retrieval mode {name!r}; known: {', '.join(MODES)}")
         how = MODES[name]
         if not text.strip():
             return []  # nothing to search for (and embedding endpoints refuse empty input)
-        queries = [(text, 1.0)] + ([(f"{context}\n{text}", 0.5)] if context else [])
+        queries = [(text, 1.0)] + ([(f"{context}\n{text}", context_weight)] if context else [])
         flt = source_filter(sources)
         policy = await self.knn_policy(flt) if how.vector else None
         weights: list[tuple[str, float]] = []

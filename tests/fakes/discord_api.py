@@ -8,7 +8,8 @@ REST: GET /users/@me, /oauth2/applications/@me, /gateway(/bot); PUT/GET applicat
 and per guild, kept in `commands`); POST /interactions/{id}/{token}/callback (autocomplete results kept
 as `choices`); POST /webhooks/{app}/{token} (followups); GET/PATCH/DELETE
 /webhooks/{app}/{token}/messages/{id|@original}; POST /channels/{id}/messages (replies) and
-GET/PATCH/DELETE them; POST /channels/{id}/typing. Messages and interactions behave as Discord's do
+GET/PATCH/DELETE them; POST /channels/{id}/typing; people's messages, history, threads started from a
+message and forum posts (tests.fakes.discord_threads). Messages and interactions behave as Discord's do
 (tests.fakes.discord_store), size rules included (tests.fakes.discord_limits). JSON answers carry
 `Content-Type: application/json` exactly, as discord.py requires. Every request is recorded with the
 time it arrived (`requests`); `fail_next` makes one fail.
@@ -37,6 +38,7 @@ from tests.fakes.background_server import BackgroundServer
 from tests.fakes.discord_gateway import FakeGateway
 from tests.fakes.discord_limits import MessageRejected
 from tests.fakes.discord_store import EPHEMERAL, LOADING, ApiError, MessageStore
+from tests.fakes.discord_threads import DiscordThreads
 from tests.fakes.discord_world import DiscordWorld
 
 PREFIX = "/api/v10"
@@ -61,7 +63,7 @@ def _answer(found: dict[str, Any] | None) -> web.Response:
     return _json(found) if found is not None else web.Response(status=204)
 
 
-class FakeDiscord(DiscordWorld, BackgroundServer):
+class FakeDiscord(DiscordThreads, DiscordWorld, BackgroundServer):
     name = "fake-discord"
 
     def __init__(self, token: str = "fake-discord-bot-token", response_deadline: float = 3.0) -> None:
@@ -74,6 +76,7 @@ class FakeDiscord(DiscordWorld, BackgroundServer):
         self._lock = threading.Lock()
         self._requests: list[DiscordRequest] = []
         self._failures: list[tuple[str, str, ApiError]] = []
+        self._init_threads()
 
     # --- addresses, records and controls --------------------------------------------------------
     @property
@@ -119,6 +122,7 @@ class FakeDiscord(DiscordWorld, BackgroundServer):
         """Send a gateway event; its sequence number."""
         if event == "INTERACTION_CREATE":
             self.store.expect(data)
+        self.keep(event, data)  # kept whole: the history withholds text as the gateway does
         if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
             data = self.seen_by_bot(data, self.intents)
         return await self.run(self.gateway.dispatch(event, data))  # type: ignore[union-attr]
@@ -153,6 +157,7 @@ class FakeDiscord(DiscordWorld, BackgroundServer):
         r.add_post(PREFIX + "/webhooks/{app}/{token}", self._followup)
         r.add_route("*", PREFIX + "/webhooks/{app}/{token}/messages/{message}", self._webhook_message)
         r.add_post(PREFIX + "/channels/{channel}/messages", self._channel_post)
+        self.add_thread_routes(app, PREFIX)
         r.add_route("*", PREFIX + "/channels/{channel}/messages/{message}", self._channel_message)
         r.add_post(PREFIX + "/channels/{channel}/typing", self._typing)
         return app
@@ -244,5 +249,7 @@ class FakeDiscord(DiscordWorld, BackgroundServer):
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         info = request.match_info
+        if request.method == "GET" and (person := self.person_message(info["channel"], info["message"])):
+            return _json(person)
         return _answer(self.store.channel_message(request.method, info["channel"], info["message"],
                                                   request[BODY] or {}))

@@ -13,7 +13,7 @@ from typing import Any
 
 _ids = itertools.count(1_200_000_000_000_000_000)
 
-TEXT, DM, PUBLIC_THREAD = 0, 1, 11  # channel types
+TEXT, DM, PUBLIC_THREAD, FORUM = 0, 1, 11, 15  # channel types
 DEFAULT, REPLY = 0, 19  # message types
 MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent that shows every message's text
 CHAT_INPUT, COMPONENT, AUTOCOMPLETE = 2, 3, 4  # interaction types

@@ -1,7 +1,7 @@
-"""What the fake Discord holds: one application and its bot user, a member (`user`), a guild with a
-text channel, a thread in it and an admin role, and a DM with the member; and the gateway events and
-API objects they make (READY, GUILD_CREATE, slash commands and their autocomplete, button clicks,
-mentions, DMs)."""
+"""What the fake Discord holds: one application and its bot user, a member (`user`) and a colleague, a
+guild with a text channel, a thread in it, a forum channel and an admin role, and a DM with the
+member; and the gateway events and API objects they make (READY, GUILD_CREATE, slash commands and
+their autocomplete, button clicks, mentions, plain messages, forum posts, DMs)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,15 @@ class DiscordWorld:
         self.app_id = p.snowflake()
         self.bot_user = p.user(self.app_id, "Lorebot", bot=True)
         self.user = p.user(p.snowflake(), "ada")
+        self.colleague = p.user(p.snowflake(), "grace")
         self.guild_id = p.snowflake()
         self.admin_role = p.role(p.snowflake(), "Lore keepers")
         self.lorebot_role = p.bot_role(p.snowflake(), self.app_id, "Lorebot")
         self.channel = p.text_channel(p.snowflake(), self.guild_id)
         self.thread = p.thread(p.snowflake(), self.guild_id, self.channel["id"])
+        self.forum = {**p.text_channel(p.snowflake(), self.guild_id, name="help"), "type": p.FORUM,
+                      "available_tags": [], "default_reaction_emoji": None, "default_sort_order": None,
+                      "default_forum_layout": 0, "default_thread_rate_limit_per_user": 0}
         self.dm = p.dm_channel(p.snowflake(), self.user)
 
     def ready(self) -> dict[str, Any]:
@@ -29,7 +33,8 @@ class DiscordWorld:
                 "presences": [], "shard": [0, 1]}
 
     def guild_create(self) -> dict[str, Any]:
-        return p.guild(self.guild_id, channels=[self.channel], threads=[self.thread], roles=[self.admin_role, self.lorebot_role],
+        return p.guild(self.guild_id, channels=[self.channel, self.forum], threads=[self.thread],
+                       roles=[self.admin_role, self.lorebot_role],
                        owner_id=p.snowflake())
 
     def application(self) -> dict[str, Any]:
@@ -64,6 +69,21 @@ class DiscordWorld:
         where = where or self.channel
         return p.message(p.snowflake(), where["id"], self.user, f"<@{self.app_id}> {text}",
                          guild_id=self.guild_id, member=p.member(self.user), mentions=[self.bot_user])
+
+    def says(self, text: str, where: dict[str, Any] | None = None, who: dict[str, Any] | None = None,
+             **extra: Any) -> dict[str, Any]:
+        """A plain message (no mention) by `who` (default: `user`) in `where` (default: the text channel)."""
+        where, who = where or self.channel, who or self.user
+        return p.message(p.snowflake(), where["id"], who, text, guild_id=self.guild_id, member=p.member(who), **extra)
+
+    def forum_post(self, title: str, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A new post in the forum by `user`: THREAD_CREATE's thread and its first message (same id)."""
+        post_id = p.snowflake()
+        thread = {**p.thread(post_id, self.guild_id, self.forum["id"], name=title), "owner_id": self.user["id"],
+                  "newly_created": True, "applied_tags": [], "member_count": 1, "message_count": 0}
+        first = p.message(post_id, post_id, self.user, text, guild_id=self.guild_id, member=p.member(self.user),
+                          position=0)
+        return thread, first
 
     def direct_message(self, text: str) -> dict[str, Any]:
         return p.message(p.snowflake(), self.dm["id"], self.user, text)

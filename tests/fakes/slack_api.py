@@ -6,7 +6,8 @@ tests.fakes.background_server): the real slack_sdk AsyncWebClient and Socket Mod
 
 Web API (POST form or JSON, or GET query, at /api/METHOD): auth.test, chat.postMessage, chat.update,
 chat.postEphemeral, chat.startStream, chat.appendStream, chat.stopStream, users.info,
-apps.connections.open (answers the websocket URL). Every call is recorded (`calls(method)`); posted
+conversations.info and conversations.replies (tests.fakes.slack_conversations: `ext_shared` channels,
+people's messages kept with `record`), apps.connections.open (answers the websocket URL). Every call is recorded (`calls(method)`); posted
 messages are kept, with updates applied (`messages(channel)`); a message that breaks Slack's size
 rules is refused as Slack would (tests.fakes.slack_limits). response_url posts (POST /response/ID)
 are recorded as calls of method "response_url". The stream methods: tests.fakes.slack_streams (a
@@ -34,6 +35,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.fakes.background_server import BackgroundServer
+from tests.fakes.slack_conversations import CONVERSATION_METHODS, SlackConversations
 from tests.fakes.slack_limits import MessageRejected, check_message
 from tests.fakes.slack_streams import STREAM_METHODS, SlackStreams
 
@@ -51,7 +53,7 @@ class Call:
     at: float = field(default_factory=time.monotonic)  # when it arrived (for latency figures)
 
 
-class FakeSlack(SlackStreams, BackgroundServer):
+class FakeSlack(SlackStreams, SlackConversations, BackgroundServer):
     name = "fake-slack"
 
     def __init__(self, bot_token: str = "xoxb-test-bot-token", app_token: str = "xapp-test-app-token") -> None:
@@ -68,6 +70,7 @@ class FakeSlack(SlackStreams, BackgroundServer):
         self._failures: dict[str, list[tuple[int, str, float]]] = {}
         self._ts = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
+        self._init_conversations()
 
     # --- controls -------------------------------------------------------------------------------
     @property
@@ -169,6 +172,8 @@ class FakeSlack(SlackStreams, BackgroundServer):
             return self._message(method, args)
         if method in STREAM_METHODS:
             return self._stream(method, args)
+        if method in CONVERSATION_METHODS:
+            return self._conversation(method, args, BOT_USER, BOT_ID)
         raise MessageRejected("unknown_method", method)
 
     def _message(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

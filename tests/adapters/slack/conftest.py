@@ -67,7 +67,9 @@ async def slack_http(slack_bot, slack_api) -> AsyncIterator[SlackHTTP]:
     slack = build_app(slack_bot)
     runner = await start_http(slack, "127.0.0.1", 0)
     host, port = runner.addresses[0][:2]
+    slack.support.start()
     async with aiohttp.ClientSession() as session:
         yield SlackHTTP(f"http://{host}:{port}", slack_api, session, slack)
     await runner.cleanup()
+    await slack.support.stop(10)
     await slack.replies.drain(10)
