@@ -18,12 +18,8 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redisvl.exceptions import RedisSearchError
 
-<<<<<<< HEAD
-from bot.access import visible_sources
-from bot.answering.abstention import not_covered
-=======
 from bot.access import visible_sources, withheld_sources
->>>>>>> main
+from bot.answering.abstention import not_covered
 from bot.answering.answer_log import AnswerLog
 from bot.answering.citations import cite
 from bot.answering.confidence import assess
@@ -183,12 +179,8 @@ class Lorebot:
         # One deadline for the whole answer: the question's embedding and the generation share it.
         try:
             async with asyncio.timeout_at(deadline):
-<<<<<<< HEAD
-                judged = await assess(self.retriever, question, sources, self.settings.top_k, context=previous)
-=======
-                passages = await self.retriever.search(question, sources, self.settings.top_k, context=context,
-                                                       context_weight=weight)
->>>>>>> main
+                judged = await assess(self.retriever, question, sources, self.settings.top_k, context=context,
+                                      context_weight=weight)
         except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
             return Answer(SEARCH_FAILED.format(reason=exc), mode=AnswerMode.NOTICE, error=Reason.MODEL_UNAVAILABLE)
         except TimeoutError:
@@ -203,12 +195,8 @@ class Lorebot:
             return dataclasses.replace(extractive_answer(question, passages), confidence=confidence)
         shown = VerdictFilter(on_text)  # the model's "not covered" marker never reaches the user
         try:
-<<<<<<< HEAD
-            text = await self.generator.generate(build_messages(question, passages, history), shown, deadline)
-=======
             messages = build_messages(question, passages, history, q.context)
-            text = await self.generator.generate(messages, on_text, deadline)
->>>>>>> main
+            text = await self.generator.generate(messages, shown, deadline)
         except ModelUnavailable as exc:
             fallback = extractive_answer(question, passages, intro=f"I couldn't generate an answer: {exc}. "
                                          "Here are the most relevant passages instead:")

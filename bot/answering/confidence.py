@@ -97,15 +97,16 @@ def similarity(evidence: Evidence, query: str) -> float:
 
 
 async def assess(retriever: Retriever, question: str, sources: list[str] | None, top_k: int,
-                 context: str = "", mode: str | None = None) -> Assessment:
-    """Search `question` (with `context`, the previous question, as Retriever.search does) and judge
+                 context: str = "", mode: str | None = None, context_weight: float = 0.5) -> Assessment:
+    """Search `question` (with `context`: the previous question or the thread, as Retriever.search does) and judge
     the result. Coverage is always of the question's own words. A follow-up's search together with
     its context counts too, but only as far as the question's own words are found in the passages
     (its confidence times coverage): "Which intent does it need?" after a question about the Discord
     bot is judged by the Discord pages, "How do I bake bread?" after it is not. Raises what the search
     raises."""
     evidence = Evidence()
-    passages = await retriever.search(question, sources, top_k, mode=mode, context=context, evidence=evidence)
+    passages = await retriever.search(question, sources, top_k, mode=mode, context=context,
+                                      context_weight=context_weight, evidence=evidence)
     if not passages:
         return Assessment(passages, 0.0, Features())
     stats = await term_stats(retriever.indexes, search_terms(question), sources)

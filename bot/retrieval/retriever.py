@@ -96,19 +96,12 @@ class Retriever:
         self._shares: dict[str, tuple[float, float]] = {}  # filter -> (share of chunks, when measured)
 
     async def search(self, text: str, sources: list[str] | None, top_k: int,
-<<<<<<< HEAD
-                     mode: str | None = None, context: str = "", evidence: Evidence | None = None,
-                     ) -> list[Passage]:
-        """Passages for `text`. With `context` (the previous question of a conversation), the text is
-        also searched together with it at half weight, so a follow-up ("and on Windows?") finds what
-        it refers to while a change of topic still wins on its own words. `evidence`, when given, is
-        filled with the candidate lists."""
-=======
-                     mode: str | None = None, context: str = "", context_weight: float = 0.5) -> list[Passage]:
+                     mode: str | None = None, context: str = "", context_weight: float = 0.5,
+                     evidence: Evidence | None = None) -> list[Passage]:
         """Passages for `text`. With `context` (the previous question of a conversation), the text is
         also searched together with it at `context_weight` (half by default), so a follow-up ("and on
-        Windows?") finds what it refers to while a change of topic still wins on its own words."""
->>>>>>> main
+        Windows?") finds what it refers to while a change of topic still wins on its own words.
+        `evidence`, when given, is filled with the candidate lists."""
         name = mode or self.config.mode
         if name not in MODES:
             raise ValueError(f"unknown retrieval mode {name!r}; known: {', '.join(MODES)}")

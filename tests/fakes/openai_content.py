@@ -25,6 +25,7 @@ STOPWORDS = frozenset(
     "which who why will with would you your".split()
 )
 _STEMMER = snowballstemmer.stemmer("english")
+HASHES = 8
 
 
 def hashed_embedding(text: str, dims: int) -> list[float]:
@@ -39,9 +40,12 @@ def hashed_embedding(text: str, dims: int) -> list[float]:
     tokens = [_STEMMER.stemWord(w) for w in words if w not in STOPWORDS] or words or [text]
     vec = np.zeros(dims, dtype=np.float64)
     for token in tokens:
-        digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
-        value = int.from_bytes(digest, "little")
-        vec[value % dims] += 1.0 if (value >> 63) & 1 else -1.0
+        # Each word sets HASHES signed buckets, so two words that share one bucket by chance are far
+        # less alike than two equal words (one bucket a word made chance collisions look like topics).
+        digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8 * HASHES).digest()
+        for k in range(HASHES):
+            value = int.from_bytes(digest[8 * k : 8 * k + 8], "little")
+            vec[value % dims] += 1.0 if (value >> 63) & 1 else -1.0
     norm = float(np.linalg.norm(vec))
     if norm == 0.0:  # every token cancelled out in one bucket
         vec[0], norm = 1.0, 1.0
