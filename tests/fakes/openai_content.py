@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 import numpy as np
-import snowballstemmer
 
 WORD = re.compile(r"\w+")
 _PASSAGE_HEADER = re.compile(r"^\[(\d+)\][ \t]*(.*)$")
@@ -24,20 +23,19 @@ STOPWORDS = frozenset(
     "no not of on or our should so such that the their then there these they this to was we what when where "
     "which who why will with would you your".split()
 )
-_STEMMER = snowballstemmer.stemmer("english")
 HASHES = 8
 
 
 def hashed_embedding(text: str, dims: int) -> list[float]:
-    """A bag of words hashed into `dims` signed buckets, L2-normalised: lower-cased word tokens, common
-    function words (STOPWORDS) left out and the rest reduced to their Snowball stems, so that, as with a
-    real embedding model, a question and a passage on its topic are similar ("How do deploys work?" and
-    "Deploys run from the release branch": cosine about 0.5) and unrelated texts are near 0.
+    """A bag of words hashed into `dims` signed buckets, L2-normalised: lower-cased word tokens with common
+    function words (STOPWORDS) left out, so that, as with a real embedding model, a question and a passage
+    on its topic are similar ("How do deploys work?" and "Deploys run from the release branch": cosine
+    about 0.35) and unrelated texts are near 0.
 
     Text with no content word is hashed by its words, or whole, so the vector is never zero.
     """
     words = WORD.findall(text.lower())
-    tokens = [_STEMMER.stemWord(w) for w in words if w not in STOPWORDS] or words or [text]
+    tokens = [w for w in words if w not in STOPWORDS] or words or [text]
     vec = np.zeros(dims, dtype=np.float64)
     for token in tokens:
         # Each word sets HASHES signed buckets, so two words that share one bucket by chance are far
