@@ -19,13 +19,17 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redisvl.exceptions import RedisSearchError
 
 from bot.access import visible_sources, withheld_sources
+from bot.answering.abstention import not_covered
 from bot.answering.answer_log import AnswerLog
 from bot.answering.citations import cite
+from bot.answering.confidence import assess
 from bot.answering.extractive import extractive_answer
 from bot.answering.generation import Generator, ModelUnavailable
 from bot.answering.memory import Memory
 from bot.answering.notices import TEXTS, Notice, notice, notice_language
 from bot.answering.prompt import build_messages
+from bot.answering.verdict import VerdictFilter, says_not_covered, without_marker
+from bot.channels import ChannelStore
 from bot.keys import LAYOUT
 from bot.retrieval.embedder import CachedEmbedder
 from bot.retrieval.retriever import RetrievalConfig, Retriever
@@ -70,6 +74,7 @@ class Lorebot:
         self.memory = Memory(redis, settings.key_prefix, settings.memory_turns,
                              int(settings.memory_ttl_days * 86400))
         self.answers = AnswerLog(redis, settings.key_prefix, int(settings.answer_log_days * 86400))
+        self.channels = ChannelStore(redis, settings.key_prefix)
         self.generator = Generator(settings) if settings.generative else None
         self._ingest_model: tuple[CachedEmbedder, Indexes] | None = None
         self._retired: list[CachedEmbedder] = []  # replaced by a model switch; answers may still use them
@@ -154,7 +159,8 @@ class Lorebot:
             return self._redis_down(exc.__cause__, lang)
         try:
             async with asyncio.timeout(BOOKKEEPING_S):
-                if answer.mode != AnswerMode.NOTICE:
+                # An abstention is a turn too: a follow-up that says what was meant reads it as context.
+                if answer.mode != AnswerMode.NOTICE or answer.error == Reason.NOT_COVERED:
                     await self.memory.add(q.conversation, question, answer.text)
                 answer_id = await self.answers.record(q, answer) if record else ""
         except (RedisError, TimeoutError) as exc:  # the answer stands; the thread's memory misses it
@@ -181,8 +187,8 @@ class Lorebot:
         # One deadline for the whole answer: the question's embedding and the generation share it.
         try:
             async with asyncio.timeout_at(deadline):
-                passages = await self.retriever.search(question, sources, self.settings.top_k, context=context,
-                                                       context_weight=weight)
+                judged = await assess(self.retriever, question, sources, self.settings.top_k, context=context,
+                                      context_weight=weight)
         except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
             return Answer(notice(Notice.SEARCH_FAILED, lang, reason=exc), mode=AnswerMode.NOTICE,
                           error=Reason.MODEL_UNAVAILABLE)
@@ -190,18 +196,31 @@ class Lorebot:
             reason = f"the search did not finish within {self.settings.answer_deadline:.0f} s"
             return Answer(notice(Notice.SEARCH_FAILED, lang, reason=reason), mode=AnswerMode.NOTICE,
                           error=Reason.MODEL_UNAVAILABLE)
+        passages, confidence = judged.passages, judged.confidence
         if not passages:
-            return Answer(notice(Notice.NOT_FOUND, lang), mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND)
+            return Answer(notice(Notice.NOT_FOUND, lang), mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND,
+                          confidence=0.0, answered=False)
+        if confidence < await self.threshold(q):
+            return not_covered(passages, confidence, notice(Notice.NOT_COVERED, lang))
         if self.generator is None:
-            return extractive_answer(question, passages)
+            return dataclasses.replace(extractive_answer(question, passages), confidence=confidence)
+        shown = VerdictFilter(on_text)  # the model's "not covered" marker never reaches the user
         try:
             messages = build_messages(question, passages, history, q.context)
-            text = await self.generator.generate(messages, on_text, deadline)
+            text = await self.generator.generate(messages, shown, deadline)
         except ModelUnavailable as exc:
             fallback = extractive_answer(question, passages, intro=notice(Notice.GENERATION_FAILED, lang, reason=exc))
-            return dataclasses.replace(fallback, error=Reason.MODEL_UNAVAILABLE)
-        text, citations = cite(text, passages)
-        return Answer(text=text, citations=citations, mode=AnswerMode.GENERATIVE)
+            return dataclasses.replace(fallback, error=Reason.MODEL_UNAVAILABLE, confidence=confidence)
+        if says_not_covered(text):  # the model's verdict: its passages do not answer
+            return not_covered(passages, 0.0, notice(Notice.NOT_COVERED, lang))
+        text, citations = cite(without_marker(text), passages)
+        return Answer(text=text, citations=citations, mode=AnswerMode.GENERATIVE, confidence=confidence)
+
+    async def threshold(self, q: Question) -> float:
+        """The confidence below which Lorebot abstains in `q`'s channel: the channel's own threshold,
+        else LOREBOT_ABSTAIN_THRESHOLD."""
+        own = (await self.channels.get(q.scope)).threshold
+        return self.settings.abstain_threshold if own is None else own
 
     async def forget(self, q: Question) -> bool:
         return await self.memory.forget(q.conversation)

@@ -85,6 +85,7 @@ def redis_client(redis_url: str):
 
 
 # The fake OpenAI-compatible server (a real HTTP server the openai client talks to).
+from tests.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD  # noqa: E402
 from tests.fakes.openai_fixtures import fake_openai  # noqa: E402,F401
 
 
@@ -95,6 +96,7 @@ async def fake_bot(make_settings, fake_openai):
 
     bot = await Lorebot.open(make_settings(
         LOREBOT_EMBEDDINGS="openai:fake-embed", OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="sk-test-key",
+        LOREBOT_ABSTAIN_THRESHOLD=FAKE_ABSTAIN_THRESHOLD,
         LOREBOT_MODEL_RETRIES=0,
     ))
     yield bot

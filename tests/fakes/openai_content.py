@@ -17,20 +17,33 @@ _MD_HEADING = re.compile(r"^#{1,6}\s")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 NO_ANSWER = "I don't know."
+# Function words a fake embedding ignores (a real model gives them little weight too).
+STOPWORDS = frozenset(
+    "a an and are as at be but by can could did do does for from had has have how i if in into is it its me my "
+    "no not of on or our should so such that the their then there these they this to was we what when where "
+    "which who why will with would you your".split()
+)
+HASHES = 8
 
 
 def hashed_embedding(text: str, dims: int) -> list[float]:
-    """A bag of lower-cased word tokens hashed into `dims` signed buckets, L2-normalised.
+    """A bag of words hashed into `dims` signed buckets, L2-normalised: lower-cased word tokens with common
+    function words (STOPWORDS) left out, so that, as with a real embedding model, a question and a passage
+    on its topic are similar ("How do deploys work?" and "Deploys run from the release branch": cosine
+    about 0.35) and unrelated texts are near 0.
 
-    Texts sharing words get a positive cosine; unrelated texts are near 0. Text with no word
-    characters is hashed whole, so the vector is never zero.
+    Text with no content word is hashed by its words, or whole, so the vector is never zero.
     """
-    tokens = WORD.findall(text.lower()) or [text]
+    words = WORD.findall(text.lower())
+    tokens = [w for w in words if w not in STOPWORDS] or words or [text]
     vec = np.zeros(dims, dtype=np.float64)
     for token in tokens:
-        digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
-        value = int.from_bytes(digest, "little")
-        vec[value % dims] += 1.0 if (value >> 63) & 1 else -1.0
+        # Each word sets HASHES signed buckets, so two words that share one bucket by chance are far
+        # less alike than two equal words (one bucket a word made chance collisions look like topics).
+        digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8 * HASHES).digest()
+        for k in range(HASHES):
+            value = int.from_bytes(digest[8 * k : 8 * k + 8], "little")
+            vec[value % dims] += 1.0 if (value >> 63) & 1 else -1.0
     norm = float(np.linalg.norm(vec))
     if norm == 0.0:  # every token cancelled out in one bucket
         vec[0], norm = 1.0, 1.0
@@ -104,3 +117,21 @@ def cite_first_passage(messages: list[dict[str, Any]]) -> str:
             sentence = first_sentence(passages[n])
             return f"{sentence} [{n}]" if sentence else NO_ANSWER
     return NO_ANSWER
+
+
+_MARKER_ASKED = re.compile(r"reply with exactly one line, `?([A-Z][A-Z_]+)`?")
+
+
+def follow_not_covered(messages: list[dict[str, Any]]) -> str:
+    """A model that finds nothing in its passages and says so as the system prompt asks: the marker the
+    prompt names ("reply with exactly one line, MARKER"), or "I don't know." when it names none."""
+    system = next((message_text(m) for m in messages if m.get("role") == "system"), "")
+    m = _MARKER_ASKED.search(system)
+    return m.group(1) if m else NO_ANSWER
+
+
+# The abstention threshold for Lorebots on these embeddings. Like any embedding model other than the one
+# LOREBOT_ABSTAIN_THRESHOLD was fitted with, they have their own cosine scale: a bag of words dilutes over
+# a long chunk, so a question and the page that answers it score about 0.25-0.5 (all-MiniLM-L6-v2: 0.6-0.9),
+# while unrelated questions stay near 0 as with a real model (their confidence is below 0.01).
+FAKE_ABSTAIN_THRESHOLD = "0.01"

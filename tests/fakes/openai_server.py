@@ -20,6 +20,8 @@ message, each a block that starts with a line `[n] Title — heading` followed b
 
 and answers with the first sentence of passage [1] plus " [1]", or "I don't know." when the prompt has
 no passage (details: tests.fakes.openai_content.parse_passages).
+`reply = follow_not_covered` (tests.fakes.openai_content) makes it a model that finds nothing in its
+passages and answers with the "not covered" marker the system prompt asks for.
 """
 
 from __future__ import annotations

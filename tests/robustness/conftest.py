@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.logs import setup_logging
+from tests.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 from tests.robustness.private_redis import PrivateRedis
 
 
@@ -23,6 +24,7 @@ def private_redis(tmp_path: Path):
 def fake_model_env(fake_openai) -> dict[str, object]:
     """Settings values that send embeddings and chat to the fake OpenAI server."""
     return {"LOREBOT_EMBEDDINGS": "openai:fake-embed", "OPENAI_BASE_URL": fake_openai.base_url,
+            "LOREBOT_ABSTAIN_THRESHOLD": FAKE_ABSTAIN_THRESHOLD,
             "OPENAI_API_KEY": "sk-robustness-key"}
 
 

@@ -14,6 +14,7 @@ from ingest.context import indexer_for
 from ingest.sources import Registry
 from tests.adapters.slack.harness import CHANNEL, SECRET, SlackHTTP
 from tests.conftest import SAMPLES
+from tests.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 from tests.fakes.slack_api import FakeSlack
 
 
@@ -30,6 +31,7 @@ def slack_settings(make_settings, fake_openai, slack_api):
     def make(**env: object):
         return make_settings(**{
             "LOREBOT_EMBEDDINGS": "openai:fake-embed", "OPENAI_BASE_URL": fake_openai.base_url,
+            "LOREBOT_ABSTAIN_THRESHOLD": FAKE_ABSTAIN_THRESHOLD,
             "OPENAI_API_KEY": "sk-test-key", "LOREBOT_MODEL_RETRIES": 0,
             "SLACK_BOT_TOKEN": slack_api.bot_token, "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": slack_api.api_url, **env,
