@@ -24,7 +24,10 @@ from bot.channels import ChannelMode, ChannelStore
 from bot.core import Lorebot
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.adapters.slack.harness import (
+from testkit.fakes.openai_server import FakeOpenAI
+from testkit.fakes.slack_api import FakeSlack
+from testkit.paths import SAMPLES
+from testkit.slack_harness import (
     CHANNEL,
     SECRET,
     event_callback,
@@ -32,9 +35,6 @@ from tests.adapters.slack.harness import (
     new_ts,
     signed,
 )
-from tests.conftest import SAMPLES
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack
 
 QUESTIONS = ("How do I connect Lorebot to Slack?", "Which Discord intent must I enable?",
              "How do I make a source re-sync every 6 hours?", "Which embedding model does Lorebot use by default?",

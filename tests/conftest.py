@@ -12,9 +12,7 @@ import redis
 
 from adapters.settings import AppSettings, load_settings
 from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
-
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "samples" / "lorebot-docs"
+from testkit.paths import REPO, SAMPLES  # noqa: E402,F401 (re-exported for the tests)
 
 # Nothing in the tests may reach a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -85,8 +83,8 @@ def redis_client(redis_url: str):
 
 
 # The fake OpenAI-compatible server (a real HTTP server the openai client talks to).
-from tests.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD  # noqa: E402
-from tests.fakes.openai_fixtures import fake_openai  # noqa: E402,F401
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD  # noqa: E402
+from testkit.fakes.openai_fixtures import fake_openai  # noqa: E402,F401
 
 
 @pytest.fixture

@@ -17,9 +17,10 @@ from ingest.removal import remove_source
 from ingest.source_sync import sync_source
 from ingest.sources import Registry, Source, SourceError
 from ingest.sources_file import apply_sources_file
-from tests.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
+from testkit.exports import page, write_pages
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 from tests.ingest.export_builders import write_zip
-from tests.ingest.test_indexer import chunk_texts, page, write_pages
+from tests.ingest.test_indexer import chunk_texts
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.logs import setup_logging
-from tests.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
-from tests.robustness.private_redis import PrivateRedis
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
+from testkit.robustness.private_redis import PrivateRedis
 
 
 @pytest.fixture

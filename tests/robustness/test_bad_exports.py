@@ -10,9 +10,9 @@ import redis
 
 from bot.types import Question
 from ingest.context import indexer_for
-from tests.ingest.test_indexer import page, write_pages
+from testkit.exports import page, write_pages
+from testkit.robustness.index_check import index_state
 from tests.ingest.test_readers_bad_input import GOOD, hostile_zip  # noqa: F401 (fixture)
-from tests.robustness.index_check import index_state
 
 BAD_ENTRIES = 14  # the hostile zip's entries that must fail, each with its reason
 

@@ -11,7 +11,7 @@ import pytest
 from bot.core import Lorebot
 from bot.retrieval.retriever import RetrievalConfig, Retriever
 from ingest.sources import Registry
-from tests.robustness.isolation import (
+from testkit.robustness.isolation import (
     ASKERS,
     DM_SOURCES,
     LINKS,

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli.app import app
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 from tests.conftest import SAMPLES
-from tests.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 from tests.ingest.evaluation.test_evaluation import write_beir
 
 TOPICS = {

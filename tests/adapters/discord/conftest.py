@@ -14,10 +14,10 @@ from adapters.discord.progress import CURSOR
 from bot.core import Lorebot
 from ingest.context import indexer_for
 from ingest.sources import Registry
+from testkit.fakes.discord_api import FakeDiscord
+from testkit.fakes.discord_store import LOADING
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 from tests.conftest import SAMPLES
-from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_store import LOADING
-from tests.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.types import Question
+from testkit.fakes import discord_payloads as p
 from tests.adapters.discord.conftest import replies
-from tests.fakes import discord_payloads as p
 
 QUESTION = "How do I set up the Discord bot?"
 

@@ -7,9 +7,9 @@ import asyncio
 
 from bot.types import Question
 from ingest.sources import Registry
+from testkit.fakes import discord_payloads as p
+from testkit.fakes.discord_store import EPHEMERAL
 from tests.adapters.discord.conftest import answered
-from tests.fakes import discord_payloads as p
-from tests.fakes.discord_store import EPHEMERAL
 
 QUESTION = "Which Discord intent must I enable so Lorebot can read mentions?"
 ADMIN_ONLY = {"link", "unlink", "sync", "mode", "escalate"}

@@ -12,9 +12,9 @@ from bot.answering.answer_log import Outcome
 from bot.channels import ChannelMode, ChannelStore
 from bot.core import EXTERNAL
 from ingest.sources import Registry
+from testkit.fakes import discord_payloads as p
+from testkit.fakes.discord_store import EPHEMERAL
 from tests.adapters.discord.conftest import answered, replies
-from tests.fakes import discord_payloads as p
-from tests.fakes.discord_store import EPHEMERAL
 
 QUESTION = "How do I set up the Discord bot?"
 FAST = {"LOREBOT_AUTO_POLL_SECONDS": 0.05, "LOREBOT_AUTO_USER_GAP": 0, "LOREBOT_AUTO_CHANNEL_GAP": 0,

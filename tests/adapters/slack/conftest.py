@@ -12,10 +12,10 @@ from adapters.slack.app import build_app, start_http
 from bot.core import Lorebot
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.adapters.slack.harness import CHANNEL, SECRET, SlackHTTP
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
+from testkit.fakes.slack_api import FakeSlack
+from testkit.slack_harness import CHANNEL, SECRET, SlackHTTP
 from tests.conftest import SAMPLES
-from tests.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
-from tests.fakes.slack_api import FakeSlack
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot import keys
-from tests.adapters.slack.harness import (
+from testkit.fakes.slack_api import BOT_ID, BOT_USER
+from testkit.slack_harness import (
     APP_ID,
     CHANNEL,
     answered,
@@ -23,7 +24,6 @@ from tests.adapters.slack.harness import (
     thread_broadcast,
     until,
 )
-from tests.fakes.slack_api import BOT_ID, BOT_USER
 
 ANSWER = "Create the app from the manifest [1]."
 DMS = pytest.mark.parametrize("slack_env", [{"LOREBOT_DM_SOURCES": "*"}])

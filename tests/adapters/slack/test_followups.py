@@ -15,7 +15,7 @@ from bot.types import Question
 from ingest.context import IngestContext
 from ingest.source_sync import sync_export
 from ingest.sources import Registry
-from tests.adapters.slack.harness import CHANNEL, USER, text_of
+from testkit.slack_harness import CHANNEL, USER, text_of
 from tests.bot.insights.traffic import UNCOVERED, abstained
 
 PARKING = """# Parking at the office

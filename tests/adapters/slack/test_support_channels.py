@@ -17,7 +17,7 @@ from bot.answering.answer_log import Outcome
 from bot.channels import ChannelMode, ChannelStore
 from bot.core import EXTERNAL
 from ingest.sources import Registry, Source
-from tests.adapters.slack.harness import (
+from testkit.slack_harness import (
     CHANNEL,
     USER,
     answered,

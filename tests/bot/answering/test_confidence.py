@@ -15,8 +15,8 @@ from bot.answering.verdict import MARKER
 from bot.channels import ChannelStore
 from bot.types import Question
 from ingest.context import indexer_for
+from testkit.fakes.openai_content import follow_not_covered
 from tests.conftest import REPO, SAMPLES
-from tests.fakes.openai_content import follow_not_covered
 
 DEMO = json.loads((REPO / "samples" / "demo-questions.json").read_text())
 UNRELATED = ["How do I bake sourdough bread?", "Who won the 2018 football World Cup?",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answering.verdict import MARKER, VerdictFilter, says_not_covered, without_marker
-from tests.fakes.openai_server import split_pieces
+from testkit.fakes.openai_server import split_pieces
 
 
 @pytest.mark.parametrize("reply", [MARKER, f"  {MARKER}\n", f"**{MARKER}**", f"`{MARKER}`", f"{MARKER}.",

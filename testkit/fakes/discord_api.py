@@ -1,5 +1,5 @@
 """A fake Discord for tests: the REST API (at /api/v10) and the gateway websocket (at /gw/), served on
-its own thread and loop (tests.fakes.background_server), so the real discord.py client talks to it:
+its own thread and loop (testkit.fakes.background_server), so the real discord.py client talks to it:
 
     with FakeDiscord() as discord_api:
         settings = make_settings(DISCORD_API_URL=discord_api.api_url, DISCORD_GATEWAY_URL=discord_api.gateway_url)
@@ -9,12 +9,12 @@ and per guild, kept in `commands`); POST /interactions/{id}/{token}/callback (au
 as `choices`); POST /webhooks/{app}/{token} (followups); GET/PATCH/DELETE
 /webhooks/{app}/{token}/messages/{id|@original}; POST /channels/{id}/messages (replies) and
 GET/PATCH/DELETE them; POST /channels/{id}/typing; people's messages, history, threads started from a
-message and forum posts (tests.fakes.discord_threads). Messages and interactions behave as Discord's do
-(tests.fakes.discord_store), size rules included (tests.fakes.discord_limits). JSON answers carry
+message and forum posts (testkit.fakes.discord_threads). Messages and interactions behave as Discord's do
+(testkit.fakes.discord_store), size rules included (testkit.fakes.discord_limits). JSON answers carry
 `Content-Type: application/json` exactly, as discord.py requires. Every request is recorded with the
 time it arrived (`requests`); `fail_next` makes one fail.
 
-Gateway (tests.fakes.discord_gateway): `dispatch(event, data)` sends an event (a message's text
+Gateway (testkit.fakes.discord_gateway): `dispatch(event, data)` sends an event (a message's text
 withheld as Discord withholds it from a bot without the message-content intent), `reconnect(*events)`
 sends op 7; the world's builders (`slash`, `autocomplete`, `click`, `mention`, `direct_message`) make
 the usual events.
@@ -33,13 +33,13 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes import discord_payloads as p
-from tests.fakes.background_server import BackgroundServer
-from tests.fakes.discord_gateway import FakeGateway
-from tests.fakes.discord_limits import MessageRejected
-from tests.fakes.discord_store import EPHEMERAL, LOADING, ApiError, MessageStore
-from tests.fakes.discord_threads import DiscordThreads
-from tests.fakes.discord_world import DiscordWorld
+from testkit.fakes import discord_payloads as p
+from testkit.fakes.background_server import BackgroundServer
+from testkit.fakes.discord_gateway import FakeGateway
+from testkit.fakes.discord_limits import MessageRejected
+from testkit.fakes.discord_store import EPHEMERAL, LOADING, ApiError, MessageStore
+from testkit.fakes.discord_threads import DiscordThreads
+from testkit.fakes.discord_world import DiscordWorld
 
 PREFIX = "/api/v10"
 BODY = web.RequestKey("json_body", object)  # the parsed body, handed from the middleware to the handlers

@@ -7,7 +7,7 @@ from slack_sdk.errors import SlackObjectFormationError
 
 from adapters.slack.render import SlackMessage, feedback_block, render_answer, section
 from bot.types import Answer
-from tests.fakes.slack_limits import MessageRejected, check_message
+from testkit.fakes.slack_limits import MessageRejected, check_message
 
 GOOD = section("text").to_dict()
 

@@ -18,7 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackApp
 from adapters.slack.render import HELPFUL, LOADING
-from tests.fakes.slack_api import BOT_USER, TEAM, Call, FakeSlack
+from testkit.fakes.slack_api import BOT_USER, TEAM, Call, FakeSlack
 
 CHANNEL = "C0000001"
 USER = "U0000001"

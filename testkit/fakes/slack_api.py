@@ -1,16 +1,16 @@
 """A real Slack Web API and Socket Mode server for tests (aiohttp on its own thread and loop:
-tests.fakes.background_server): the real slack_sdk AsyncWebClient and Socket Mode client talk to it.
+testkit.fakes.background_server): the real slack_sdk AsyncWebClient and Socket Mode client talk to it.
 
     with FakeSlack() as slack:
         client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
 
 Web API (POST form or JSON, or GET query, at /api/METHOD): auth.test, chat.postMessage, chat.update,
 chat.postEphemeral, chat.startStream, chat.appendStream, chat.stopStream, users.info,
-conversations.info and conversations.replies (tests.fakes.slack_conversations: `ext_shared` channels,
+conversations.info and conversations.replies (testkit.fakes.slack_conversations: `ext_shared` channels,
 people's messages kept with `record`), apps.connections.open (answers the websocket URL). Every call is recorded (`calls(method)`); posted
 messages are kept, with updates applied (`messages(channel)`); a message that breaks Slack's size
-rules is refused as Slack would (tests.fakes.slack_limits). response_url posts (POST /response/ID)
-are recorded as calls of method "response_url". The stream methods: tests.fakes.slack_streams (a
+rules is refused as Slack would (testkit.fakes.slack_limits). response_url posts (POST /response/ID)
+are recorded as calls of method "response_url". The stream methods: testkit.fakes.slack_streams (a
 streamed message cannot be updated until it is stopped).
 
 Socket Mode: GET /socket is a websocket that says `hello`; `await send_envelope(kind, payload)` pushes
@@ -34,10 +34,10 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.fakes.background_server import BackgroundServer
-from tests.fakes.slack_conversations import CONVERSATION_METHODS, SlackConversations
-from tests.fakes.slack_limits import MessageRejected, check_message
-from tests.fakes.slack_streams import STREAM_METHODS, SlackStreams
+from testkit.fakes.background_server import BackgroundServer
+from testkit.fakes.slack_conversations import CONVERSATION_METHODS, SlackConversations
+from testkit.fakes.slack_limits import MessageRejected, check_message
+from testkit.fakes.slack_streams import STREAM_METHODS, SlackStreams
 
 BOT_USER = "UBOT0001"
 BOT_ID = "BBOT0001"

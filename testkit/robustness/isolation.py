@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.types import Answer, Question
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.ingest.test_indexer import page, write_pages
+from testkit.exports import page, write_pages
 
 VOCABULARY = {
     "alpha": "glacier harbour lantern mosaic orchard quarry saffron tundra velvet walnut".split(),

@@ -19,8 +19,8 @@ message, each a block that starts with a line `[n] Title — heading` followed b
     Lorebot needs Python 3.11 or newer. ...
 
 and answers with the first sentence of passage [1] plus " [1]", or "I don't know." when the prompt has
-no passage (details: tests.fakes.openai_content.parse_passages).
-`reply = follow_not_covered` (tests.fakes.openai_content) makes it a model that finds nothing in its
+no passage (details: testkit.fakes.openai_content.parse_passages).
+`reply = follow_not_covered` (testkit.fakes.openai_content) makes it a model that finds nothing in its
 passages and answers with the "not covered" marker the system prompt asks for.
 """
 
@@ -39,8 +39,8 @@ from typing import Any
 import numpy as np
 from aiohttp import web
 
-from tests.fakes.background_server import BackgroundServer
-from tests.fakes.openai_content import cite_first_passage, count_tokens, hashed_embedding, message_text
+from testkit.fakes.background_server import BackgroundServer
+from testkit.fakes.openai_content import cite_first_passage, count_tokens, hashed_embedding, message_text
 
 Reply = Callable[[list[dict[str, Any]]], str]
 BODY = web.RequestKey("json_body", object)  # the parsed body, handed from the middleware to the handlers

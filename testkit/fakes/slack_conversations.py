@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.slack_limits import MessageRejected
+from testkit.fakes.slack_limits import MessageRejected
 
 CONVERSATION_METHODS = ("conversations.info", "conversations.replies")
 MAX_LIMIT = 1000

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from redis.commands.search.query import Query
 
 from bot.core import Lorebot
-from tests.ingest.test_indexer import page, write_pages
+from testkit.exports import page, write_pages
 
 PAGES = 240
 LONG_EVERY = 8  # every 8th page is long enough for several chunks

@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes import discord_payloads as p
-from tests.fakes.discord_limits import check_choices, check_message
+from testkit.fakes import discord_payloads as p
+from testkit.fakes.discord_limits import check_choices, check_message
 
 EPHEMERAL, LOADING = 64, 128
 CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT = 4, 5, 8  # interaction callback types

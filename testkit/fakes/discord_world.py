@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes import discord_payloads as p
+from testkit.fakes import discord_payloads as p
 
 
 class DiscordWorld:

@@ -16,8 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes import discord_payloads as p
-from tests.fakes.discord_store import ApiError, MessageStore
+from testkit.fakes import discord_payloads as p
+from testkit.fakes.discord_store import ApiError, MessageStore
 
 UNKNOWN_CHANNEL = (404, 10003, "Unknown Channel")
 UNKNOWN_MESSAGE = (404, 10008, "Unknown Message")

@@ -10,9 +10,9 @@ import openai
 import pytest
 from openai import AsyncOpenAI
 
-from tests.fakes.openai_content import NO_ANSWER, cite_first_passage, hashed_embedding, parse_passages
-from tests.fakes.openai_fixtures import fake_openai  # noqa: F401  (fixture)
-from tests.fakes.openai_server import FakeOpenAI
+from testkit.fakes.openai_content import NO_ANSWER, cite_first_passage, hashed_embedding, parse_passages
+from testkit.fakes.openai_fixtures import fake_openai  # noqa: F401  (fixture)
+from testkit.fakes.openai_server import FakeOpenAI
 
 PROMPT = """Answer from the numbered sources below and cite them like [1].
 

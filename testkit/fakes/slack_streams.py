@@ -1,5 +1,5 @@
 """chat.startStream, chat.appendStream and chat.stopStream for the fake Slack Web API
-(tests.fakes.slack_api.FakeSlack, which holds the messages, the lock and the controls used here).
+(testkit.fakes.slack_api.FakeSlack, which holds the messages, the lock and the controls used here).
 
 A streamed message is kept with the others: a `markdown` block holding the text streamed so far,
 then the blocks chat.stopStream added; `"streaming": True` until stopped (or expired). Streams need a
@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from tests.fakes.slack_limits import MessageRejected, check_stop_blocks, check_stream_text
+from testkit.fakes.slack_limits import MessageRejected, check_stop_blocks, check_stream_text
 
 STREAM_METHODS = ("chat.startStream", "chat.appendStream", "chat.stopStream")
 

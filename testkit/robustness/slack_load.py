@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from bot.core import Lorebot
 from ingest.sources import Registry
-from tests.adapters.slack.harness import SlackHTTP, finished, mention, new_ts, text_of, until
-from tests.conftest import REPO
+from testkit.paths import REPO
+from testkit.slack_harness import SlackHTTP, finished, mention, new_ts, text_of, until
 
 QUESTIONS = [item["question"] for item in json.loads((REPO / "samples" / "demo-questions.json").read_text())]
 
