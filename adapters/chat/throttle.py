@@ -7,9 +7,15 @@ abstains: a burst costs no more model calls than it may post answers.
 
 from __future__ import annotations
 
+import logging
+
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot import keys
+from bot.store.claims import claim_once
+
+log = logging.getLogger(__name__)
 
 # KEYS: the asker's and the channel's gap; ARGV: their lengths in ms. 1 when neither was running.
 _TAKE = """
@@ -25,6 +31,7 @@ return 1
 
 class AnswerGaps:
     def __init__(self, redis: Redis, prefix: str, user_seconds: float, channel_seconds: float):
+        self.redis = redis
         self.prefix = prefix
         self.user_ms = int(user_seconds * 1000)
         self.channel_ms = int(channel_seconds * 1000)
@@ -36,3 +43,18 @@ class AnswerGaps:
         user_key = keys.answer_gap(self.prefix, f"{scope}:user:{user}")
         channel_key = keys.answer_gap(self.prefix, scope)
         return bool(await self._take(keys=[user_key, channel_key], args=[self.user_ms, self.channel_ms]))
+
+    async def may_answer(self, question_id: str, scope: str, user: str, claim_seconds: int) -> bool:
+        """Whether this process answers question `question_id` unasked now: it claims the question (one
+        process of all, once) and then the gaps. False, logged, when another process has it, a gap is
+        still running, or Redis cannot be reached."""
+        try:
+            if not await claim_once(self.redis, self.prefix, f"auto:{question_id}", claim_seconds):
+                return False
+            if not await self.take(scope, user):
+                log.info("auto mode: %s answered unasked lately, staying quiet", scope)
+                return False
+        except RedisError as exc:
+            log.warning("auto mode: redis unavailable (%s)", type(exc).__name__)
+            return False
+        return True

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
-from redis.exceptions import RedisError
 
 from adapters.chat.handoff import Threads, summary
 from adapters.chat.pending import PendingQuestion, PendingQuestions, Poller
@@ -113,15 +112,7 @@ class AutoAnswers:
             log.warning("auto mode: could not read the thread (%s), staying out", exc.status)
             return
         scope = f"{Platform.DISCORD}:{question.channel}"
-        try:
-            prefix = self.bot.settings.key_prefix
-            if not await claim_once(self.bot.redis, prefix, f"auto:{question.id}", MESSAGE_CLAIM_SECONDS):
-                return
-            if not await self.gaps.take(scope, question.user):
-                log.info("auto mode: %s answered unasked lately, staying quiet", scope)
-                return
-        except RedisError as exc:
-            log.warning("auto mode: redis unavailable (%s)", type(exc).__name__)
+        if not await self.gaps.may_answer(question.id, scope, question.user, MESSAGE_CLAIM_SECONDS):
             return
         thread_id = question.thread or question.message
         q = Question(Platform.DISCORD, question.channel, question.text, question.user, thread=thread_id,

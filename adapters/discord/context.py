@@ -9,12 +9,11 @@ import logging
 
 import discord
 
+from adapters.chat.thread_context import CONTEXT_MESSAGES, bounded_context
 from adapters.settings import AppSettings
 
 log = logging.getLogger(__name__)
 
-CONTEXT_MESSAGES = 20
-CONTEXT_CHARS = 4000
 
 
 def is_external(guild_id: int | None, settings: AppSettings) -> bool:
@@ -34,16 +33,4 @@ async def thread_context(message: discord.Message, me: int) -> str:
         return ""
     if any(m.author.id == me for m in earlier):
         return ""
-    lines: list[str] = []
-    size = 0
-    for m in earlier:  # newest first
-        if not m.content:
-            continue
-        line = f"{m.author.display_name}: {m.content}"
-        if size + len(line) > CONTEXT_CHARS:
-            if not lines:
-                lines.append(line[-CONTEXT_CHARS:])
-            break
-        lines.append(line)
-        size += len(line) + 1
-    return "\n".join(reversed(lines))
+    return bounded_context(f"{m.author.display_name}: {m.content}" for m in earlier if m.content)  # newest first

@@ -83,15 +83,7 @@ class AutoAnswers:
             log.warning("auto mode: could not read the thread (%s), staying out", type(exc).__name__)
             return
         scope = f"{Platform.SLACK}:{question.channel}"
-        try:
-            prefix = self.bot.settings.key_prefix
-            if not await claim_once(self.bot.redis, prefix, f"auto:{question.id}", MESSAGE_CLAIM_SECONDS):
-                return
-            if not await self.gaps.take(scope, question.user):
-                log.info("auto mode: %s answered unasked lately, staying quiet", scope)
-                return
-        except RedisError as exc:
-            log.warning("auto mode: redis unavailable (%s)", type(exc).__name__)
+        if not await self.gaps.may_answer(question.id, scope, question.user, MESSAGE_CLAIM_SECONDS):
             return
         q = Question(platform=Platform.SLACK, channel=question.channel, text=question.text, user=question.user,
                      thread=question.thread, external=await self.conversations.is_external(question.channel))

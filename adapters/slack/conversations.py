@@ -18,13 +18,12 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.chat.thread_context import CONTEXT_MESSAGES, bounded_context
 from adapters.slack.mrkdwn import plain_text
 
 log = logging.getLogger(__name__)
 
 SHARING_TTL = 300.0  # seconds a channel's sharing is remembered
-CONTEXT_MESSAGES = 20
-CONTEXT_CHARS = 4000
 REPLIES_PAGE = 200  # messages a conversations.replies call reads (a thread longer than that: its first page)
 FAILURES = (SlackApiError, aiohttp.ClientError, TimeoutError)
 
@@ -81,17 +80,8 @@ class Conversations:
                         if isinstance(exc, SlackApiError) else type(exc).__name__)
             return ""
         earlier = [m for m in messages if float(m.ts) < float(before_ts) and m.text][-CONTEXT_MESSAGES:]
-        lines: list[str] = []
-        size = 0
-        for m in reversed(earlier):
-            line = f"{'Lorebot' if m.user == bot_user else m.user}: {plain_text(m.text, drop_user=bot_user)}"
-            if size + len(line) > CONTEXT_CHARS:
-                if not lines:
-                    lines.append(line[-CONTEXT_CHARS:])
-                break
-            lines.append(line)
-            size += len(line) + 1
-        return "\n".join(reversed(lines))
+        return bounded_context(f"{'Lorebot' if m.user == bot_user else m.user}: "
+                               f"{plain_text(m.text, drop_user=bot_user)}" for m in reversed(earlier))
 
     async def person_replied(self, channel: str, thread_ts: str, asker: str, bot_user: str) -> bool:
         """A person other than the asker wrote in the thread (bots do not count). Raises SlackApiError."""
