@@ -44,6 +44,17 @@ class AppSettings(IngestSettings):
     discord_edit_seconds: float = Field(default=1.0, ge=0.2, le=30, alias="LOREBOT_DISCORD_EDIT_SECONDS")
     discord_answer_bots: bool = Field(default=False, alias="LOREBOT_DISCORD_ANSWER_BOTS")  # answer other bots' mentions
 
+    # Support channels (adapters/chat): auto mode's minimum gaps between answers given unasked, per
+    # asker and per channel, and how often each process looks for questions whose wait is over.
+    auto_user_gap: float = Field(default=60.0, ge=0, le=86400, alias="LOREBOT_AUTO_USER_GAP")
+    auto_channel_gap: float = Field(default=10.0, ge=0, le=86400, alias="LOREBOT_AUTO_CHANNEL_GAP")
+    auto_poll_seconds: float = Field(default=2.0, gt=0, le=60, alias="LOREBOT_AUTO_POLL_SECONDS")
+    # Read what people write (Discord's privileged Message Content intent): needed for auto mode and
+    # thread context on Discord; enable it for the bot in the Developer Portal first.
+    discord_message_content: bool = Field(default=False, alias="LOREBOT_DISCORD_MESSAGE_CONTENT")
+    # Follow-ups in the bot processes (adapters/chat/followups.py): how often weekly digests are looked for.
+    digest_check_seconds: float = Field(default=600.0, ge=1, alias="LOREBOT_DIGEST_CHECK_SECONDS")
+
     # Process
     port: int = Field(default=3000, ge=0, le=65535, alias="PORT")
 

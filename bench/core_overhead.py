@@ -23,8 +23,8 @@ from bot.core import Lorebot
 from bot.types import Question
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.fakes.openai_content import cite_first_passage
-from tests.fakes.openai_server import FakeOpenAI
+from testkit.fakes.openai_content import cite_first_passage
+from testkit.fakes.openai_server import FakeOpenAI
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "lorebot-docs"

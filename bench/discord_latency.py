@@ -19,9 +19,9 @@ from bench.common import percentile, report, scratch_redis
 from bot.core import Lorebot
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.conftest import SAMPLES
-from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.openai_server import FakeOpenAI
+from testkit.fakes.discord_api import FakeDiscord
+from testkit.fakes.openai_server import FakeOpenAI
+from testkit.paths import SAMPLES
 
 QUESTIONS = ("How do I connect Lorebot to Slack?", "Which Discord intent must I enable?",
              "How do I make a source re-sync every 6 hours?", "Which embedding model does Lorebot use by default?",

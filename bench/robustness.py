@@ -30,12 +30,11 @@ from adapters.slack.app import build_app, start_http
 from bench.common import percentile, save, scratch_redis
 from bot.core import Lorebot
 from ingest.context import indexer_for
-from tests.adapters.slack.harness import SECRET, SlackHTTP
-from tests.conftest import SAMPLES
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack
-from tests.robustness.index_check import index_state
-from tests.robustness.isolation import (
+from testkit.fakes.openai_server import FakeOpenAI
+from testkit.fakes.slack_api import FakeSlack
+from testkit.paths import SAMPLES
+from testkit.robustness.index_check import index_state
+from testkit.robustness.isolation import (
     DM_SOURCES,
     answer_leaks,
     build_corpus,
@@ -43,9 +42,10 @@ from tests.robustness.isolation import (
     index_and_link,
     prompt_leaks,
 )
-from tests.robustness.private_redis import PrivateRedis
-from tests.robustness.slack_load import slack_load
-from tests.robustness.sync_faults import export, when_written
+from testkit.robustness.private_redis import PrivateRedis
+from testkit.robustness.slack_load import slack_load
+from testkit.robustness.sync_faults import export, when_written
+from testkit.slack_harness import SECRET, SlackHTTP
 
 BATCH = 50
 

@@ -21,10 +21,10 @@ from bench.common import percentile, report, scratch_redis
 from bot.core import Lorebot
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.adapters.slack.harness import CHANNEL, SECRET, event_callback, has_feedback, mention, new_ts, signed
-from tests.conftest import SAMPLES
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack
+from testkit.fakes.openai_server import FakeOpenAI
+from testkit.fakes.slack_api import FakeSlack
+from testkit.paths import SAMPLES
+from testkit.slack_harness import CHANNEL, SECRET, event_callback, has_feedback, mention, new_ts, signed
 
 QUESTIONS = ("How do I connect Lorebot to Slack?", "Which Discord intent must I enable?",
              "How do I make a source re-sync every 6 hours?", "Which embedding model does Lorebot use by default?",

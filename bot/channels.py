@@ -8,6 +8,7 @@ adapters render). Channels with nothing set get the defaults; `reset` returns a 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -15,6 +16,8 @@ from redis.asyncio import Redis
 from redis.typing import EncodableT, FieldT
 
 from bot import keys
+
+_SCOPE = re.compile(r"^[a-z]+:[^\s:]+$")
 
 
 class ChannelMode(StrEnum):
@@ -25,19 +28,37 @@ class ChannelMode(StrEnum):
     AUTO = "auto"
 
 
+class Digest(StrEnum):
+    """How often the channel's knowledge gaps are posted to its digest target (bot/insights)."""
+
+    OFF = "off"
+    WEEKLY = "weekly"
+
+
 @dataclass(frozen=True)
 class ChannelConfig:
     """One channel's settings. `threshold` None means the configured default (Settings); `wait_seconds`
-    0 means answer at once; `escalate` empty means no hand-off target."""
+    0 means answer at once; `escalate` empty means no hand-off target. `digest` posts the channel's
+    gaps every week to `digest_to` (a scope, `PLATFORM:ID`); `reanswer` lets Lorebot answer, in their
+    thread, the questions it abstained on once a sync brings documents that answer them."""
 
     mode: ChannelMode = ChannelMode.MENTIONS
     wait_seconds: float = 0.0
     threshold: float | None = None
     escalate: str = ""
+    digest: Digest = Digest.OFF
+    digest_to: str = ""
+    reanswer: bool = False
 
     def to_dict(self) -> dict[str, object]:
-        return {"mode": self.mode.value, "wait_seconds": self.wait_seconds, "threshold": self.threshold,
-                "escalate": self.escalate}
+        found: dict[str, object] = {"mode": self.mode.value, "wait_seconds": self.wait_seconds,
+                                    "threshold": self.threshold, "escalate": self.escalate}
+        # The gap features' fields appear once set, so the settings of channels without them read as before.
+        if self.digest != Digest.OFF or self.digest_to:
+            found.update(digest=Digest(self.digest).value, digest_to=self.digest_to)
+        if self.reanswer:
+            found["reanswer"] = True
+        return found
 
 
 def _s(v: bytes | str) -> str:
@@ -87,12 +108,16 @@ def _check(config: ChannelConfig) -> None:
         raise ValueError(f"threshold must be between 0 and 1, not {config.threshold}")
     if float(config.wait_seconds) < 0:
         raise ValueError(f"wait must not be negative, not {config.wait_seconds}")
+    Digest(config.digest)
+    if config.digest != Digest.OFF and not _SCOPE.match(config.digest_to):
+        raise ValueError(f"a digest needs a target PLATFORM:ID, not {config.digest_to!r}")
 
 
 def _fields(config: ChannelConfig) -> dict[FieldT, EncodableT]:
     return {"mode": config.mode.value, "wait_seconds": repr(float(config.wait_seconds)),
             "threshold": "" if config.threshold is None else repr(float(config.threshold)),
-            "escalate": config.escalate}
+            "escalate": config.escalate, "digest": Digest(config.digest).value, "digest_to": config.digest_to,
+            "reanswer": "1" if config.reanswer else ""}
 
 
 def _parse(raw: dict[str, str]) -> ChannelConfig:
@@ -102,4 +127,5 @@ def _parse(raw: dict[str, str]) -> ChannelConfig:
     return ChannelConfig(mode=ChannelMode(raw.get("mode", ChannelMode.MENTIONS)),
                          wait_seconds=float(raw.get("wait_seconds") or 0.0),
                          threshold=float(threshold) if threshold else None,
-                         escalate=raw.get("escalate", ""))
+                         escalate=raw.get("escalate", ""), digest=Digest(raw.get("digest") or Digest.OFF),
+                         digest_to=raw.get("digest_to", ""), reanswer=raw.get("reanswer") == "1")

@@ -18,14 +18,18 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redisvl.exceptions import RedisSearchError
 
-from bot.access import visible_sources
+from bot.access import visible_sources, withheld_sources
+from bot.answering.abstention import not_covered
 from bot.answering.answer_log import AnswerLog
 from bot.answering.citations import cite
+from bot.answering.confidence import assess
 from bot.answering.extractive import extractive_answer
 from bot.answering.generation import Generator, ModelUnavailable
 from bot.answering.memory import Memory
 from bot.answering.notices import TEXTS, Notice, notice, notice_language
 from bot.answering.prompt import build_messages
+from bot.answering.verdict import VerdictFilter, says_not_covered, without_marker
+from bot.channels import ChannelStore
 from bot.keys import LAYOUT
 from bot.retrieval.embedder import CachedEmbedder
 from bot.retrieval.retriever import RetrievalConfig, Retriever
@@ -39,6 +43,9 @@ log = logging.getLogger(__name__)
 OnText = Callable[[str], Awaitable[None]]
 Clock = Callable[[], float]  # seconds, monotonic: time.monotonic, or a test's own
 MAX_QUESTION_CHARS = 4000
+MAX_CONTEXT_CHARS = 4000  # of a conversation's earlier messages (Question.context), the latest kept
+THREAD_WEIGHT = 1.0  # of the search for the question with the thread's earlier messages
+MEMORY_WEIGHT = 0.5  # of the search for the question with the conversation's previous question
 MODEL_CHECK_S = 30.0  # how often a process waiting for a model switch looks whether it has happened
 
 # The English notices (bot.answering.notices has them in the question's language too). Adapters
@@ -49,6 +56,8 @@ EMPTY = TEXTS[Notice.EMPTY_QUESTION]["en"]
 REDIS_DOWN = TEXTS[Notice.REDIS_UNAVAILABLE]["en"]
 SEARCH_FAILED = TEXTS[Notice.SEARCH_FAILED]["en"]
 TIMED_OUT = TEXTS[Notice.TIMED_OUT]["en"]
+EXTERNAL = ("This conversation is shared with people outside the organisation, so I can't answer from "
+            "internal documents here.")
 DEADLINE_GRACE_S = 2.0  # past the answer deadline, for what runs after generation stopped at it
 BOOKKEEPING_S = 5.0  # memory and answer log, once the answer is ready: never worth losing the answer for
 
@@ -64,7 +73,8 @@ class Lorebot:
         self.retriever = Retriever(indexes, embedder, RetrievalConfig(candidates=settings.candidates))
         self.memory = Memory(redis, settings.key_prefix, settings.memory_turns,
                              int(settings.memory_ttl_days * 86400))
-        self.answers = AnswerLog(redis, settings.key_prefix)
+        self.answers = AnswerLog(redis, settings.key_prefix, int(settings.answer_log_days * 86400))
+        self.channels = ChannelStore(redis, settings.key_prefix)
         self.generator = Generator(settings) if settings.generative else None
         self._ingest_model: tuple[CachedEmbedder, Indexes] | None = None
         self._retired: list[CachedEmbedder] = []  # replaced by a model switch; answers may still use them
@@ -122,7 +132,9 @@ class Lorebot:
         model switch the new one (bot.retrieval.serving_model)."""
         return self._ingest_model or (self.embedder, self.indexes)
 
-    async def answer(self, q: Question, on_text: OnText | None = None) -> Answer:
+    async def answer(self, q: Question, on_text: OnText | None = None, record: bool = True) -> Answer:
+        """Answer `q`; the answer is logged (its id set) unless `record` is False (a re-answer of a
+        question already in the log, bot/insights/reanswer.py)."""
         question = " ".join(q.text.split())[:MAX_QUESTION_CHARS]
         if not question:
             return Answer(EMPTY, mode=AnswerMode.NOTICE, error=Reason.EMPTY_QUESTION)
@@ -147,9 +159,10 @@ class Lorebot:
             return self._redis_down(exc.__cause__, lang)
         try:
             async with asyncio.timeout(BOOKKEEPING_S):
-                if answer.mode != AnswerMode.NOTICE:
+                # An abstention is a turn too: a follow-up that says what was meant reads it as context.
+                if answer.mode != AnswerMode.NOTICE or answer.error == Reason.NOT_COVERED:
                     await self.memory.add(q.conversation, question, answer.text)
-                answer_id = await self.answers.record(q, answer)
+                answer_id = await self.answers.record(q, answer) if record else ""
         except (RedisError, TimeoutError) as exc:  # the answer stands; the thread's memory misses it
             log.warning("answer not recorded: %s", type(exc).__name__)
             return answer
@@ -160,14 +173,22 @@ class Lorebot:
         await self.follow_model_switch()
         sources = await visible_sources(self.redis, self.settings, q)
         if sources == []:
+            if await withheld_sources(self.redis, self.settings, q):
+                return Answer(EXTERNAL, mode=AnswerMode.NOTICE, error=Reason.EXTERNAL_CHANNEL)
             return Answer(notice(Notice.NO_SOURCES, lang, scope=q.scope), mode=AnswerMode.NOTICE,
                           error=Reason.NO_SOURCES)
         history = await self.memory.recent(q.conversation)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+        # A question asked inside a thread is about that thread ("same here, which setting do I
+        # change?"): what the thread said weighs as much as the question's own words. The previous
+        # question of a conversation weighs half, so a change of topic still wins on its own words.
+        context, weight = ((q.context[-MAX_CONTEXT_CHARS:], THREAD_WEIGHT) if q.context
+                           else (previous, MEMORY_WEIGHT))
         # One deadline for the whole answer: the question's embedding and the generation share it.
         try:
             async with asyncio.timeout_at(deadline):
-                passages = await self.retriever.search(question, sources, self.settings.top_k, context=previous)
+                judged = await assess(self.retriever, question, sources, self.settings.top_k, context=context,
+                                      context_weight=weight)
         except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
             return Answer(notice(Notice.SEARCH_FAILED, lang, reason=exc), mode=AnswerMode.NOTICE,
                           error=Reason.MODEL_UNAVAILABLE)
@@ -175,17 +196,31 @@ class Lorebot:
             reason = f"the search did not finish within {self.settings.answer_deadline:.0f} s"
             return Answer(notice(Notice.SEARCH_FAILED, lang, reason=reason), mode=AnswerMode.NOTICE,
                           error=Reason.MODEL_UNAVAILABLE)
+        passages, confidence = judged.passages, judged.confidence
         if not passages:
-            return Answer(notice(Notice.NOT_FOUND, lang), mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND)
+            return Answer(notice(Notice.NOT_FOUND, lang), mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND,
+                          confidence=0.0, answered=False)
+        if confidence < await self.threshold(q):
+            return not_covered(passages, confidence, notice(Notice.NOT_COVERED, lang))
         if self.generator is None:
-            return extractive_answer(question, passages)
+            return dataclasses.replace(extractive_answer(question, passages), confidence=confidence)
+        shown = VerdictFilter(on_text)  # the model's "not covered" marker never reaches the user
         try:
-            text = await self.generator.generate(build_messages(question, passages, history), on_text, deadline)
+            messages = build_messages(question, passages, history, q.context)
+            text = await self.generator.generate(messages, shown, deadline)
         except ModelUnavailable as exc:
             fallback = extractive_answer(question, passages, intro=notice(Notice.GENERATION_FAILED, lang, reason=exc))
-            return dataclasses.replace(fallback, error=Reason.MODEL_UNAVAILABLE)
-        text, citations = cite(text, passages)
-        return Answer(text=text, citations=citations, mode=AnswerMode.GENERATIVE)
+            return dataclasses.replace(fallback, error=Reason.MODEL_UNAVAILABLE, confidence=confidence)
+        if says_not_covered(text):  # the model's verdict: its passages do not answer
+            return not_covered(passages, 0.0, notice(Notice.NOT_COVERED, lang))
+        text, citations = cite(without_marker(text), passages)
+        return Answer(text=text, citations=citations, mode=AnswerMode.GENERATIVE, confidence=confidence)
+
+    async def threshold(self, q: Question) -> float:
+        """The confidence below which Lorebot abstains in `q`'s channel: the channel's own threshold,
+        else LOREBOT_ABSTAIN_THRESHOLD."""
+        own = (await self.channels.get(q.scope)).threshold
+        return self.settings.abstain_threshold if own is None else own
 
     async def forget(self, q: Question) -> bool:
         return await self.memory.forget(q.conversation)

@@ -84,6 +84,11 @@ def sources(prefix: str) -> str:
     return f"{prefix}:sources"
 
 
+def shared_sources(prefix: str) -> str:
+    """Set: the source names cleared for channels shared with other organisations (`shared_ok`)."""
+    return f"{prefix}:sources:shared-ok"
+
+
 def links(prefix: str, scope: str) -> str:
     """Set: the source names linked to `scope`."""
     return f"{prefix}:links:{scope}"
@@ -120,6 +125,12 @@ def answered_thread(prefix: str, platform: str, channel: str, thread: str) -> st
     return f"{prefix}:{platform}:thread:{channel}:{thread}"
 
 
+def source_changes(prefix: str) -> str:
+    """Stream: "source S changed at T" after a sync added or changed documents (ingest/changes.py); the
+    bot processes read it in consumer groups to re-ask the questions they abstained on."""
+    return f"{prefix}:source-changes"
+
+
 # Channels
 def channel(prefix: str, scope: str) -> str:
     """Hash: one channel's settings (bot/channels.py)."""
@@ -129,6 +140,28 @@ def channel(prefix: str, scope: str) -> str:
 def channels(prefix: str) -> str:
     """Set: every scope with stored channel settings."""
     return f"{prefix}:channels"
+
+
+def pending_questions(prefix: str, platform: str) -> str:
+    """Sorted set: one adapter's questions waiting for people first (auto mode with a wait), scored by
+    when they are due (Unix seconds); a process that takes one moves it a lease ahead until done."""
+    return f"{prefix}:{platform}:pending:due"
+
+
+def pending_question(prefix: str, platform: str) -> str:
+    """Hash: a pending question's details (JSON) by its id (the message's dedupe key)."""
+    return f"{prefix}:{platform}:pending:items"
+
+
+def answer_gap(prefix: str, who: str) -> str:
+    """String with an expiry: an unasked answer was given lately to `who` (a user or a channel)."""
+    return f"{prefix}:gap:{who}"
+
+
+def thread_question(prefix: str, platform: str, channel: str, thread: str) -> str:
+    """String with an expiry: `ANSWER_ID ASKER` of the question a thread is about, so a person's
+    reply there marks it resolved."""
+    return f"{prefix}:{platform}:thread-question:{channel}:{thread}"
 
 
 # Sources (ingest)

@@ -57,6 +57,18 @@ class Settings(BaseSettings):
     memory_turns: int = Field(default=10, ge=0, le=200, alias="LOREBOT_MEMORY_TURNS")
     memory_ttl_days: float = Field(default=30, gt=0, alias="LOREBOT_MEMORY_TTL_DAYS")
     dm_sources: str = Field(default="", alias="LOREBOT_DM_SOURCES")  # "*", "" or "a,b"
+    # Below this confidence (bot.answering.confidence) Lorebot abstains; a channel may set its own.
+    # The default was chosen with bench/abstention.py on SciFact and MS MARCO together (README).
+    abstain_threshold: float = Field(default=0.09, ge=0.0, le=1.0, alias="LOREBOT_ABSTAIN_THRESHOLD")
+
+    # Answer log and knowledge gaps (bot/insights)
+    answer_log_days: float = Field(default=90, gt=0, alias="LOREBOT_ANSWER_LOG_DAYS")  # questions kept this long
+    # An answer given with less confidence than this is a gap too (besides abstentions, "not helpful"
+    # votes and hand-offs to a person).
+    gap_confidence: float = Field(default=0.5, ge=0, le=1, alias="LOREBOT_GAP_CONFIDENCE")
+    # Questions whose average cosine distance is below this form one theme (bench/gaps.py measures it).
+    theme_distance: float = Field(default=0.65, gt=0, lt=2, alias="LOREBOT_THEME_DISTANCE")
+    reanswer_days: float = Field(default=14, ge=0, alias="LOREBOT_REANSWER_DAYS")  # abstentions re-asked after a sync
 
     # Process
     log_level: str = Field(default="INFO", alias="LOREBOT_LOG_LEVEL", pattern=r"^(?i:debug|info|warning|error)$")

@@ -28,6 +28,7 @@ class Reason(StrEnum):
     TIMEOUT = "timeout"
     INTERNAL = "internal"
     NOT_COVERED = "not_covered"  # abstained: the documents it can see do not answer this
+    EXTERNAL_CHANNEL = "external_channel"  # shared with other organisations: no source is cleared for it
     # chat commands
     UNKNOWN_COMMAND = "unknown_command"
     NOT_ADMIN = "not_admin"
@@ -42,6 +43,9 @@ class Question:
 
     `channel` is the conversation the question was asked in (a channel or a DM
     on the adapter's platform); `thread` narrows memory to one thread of it (None: the channel's own memory).
+    `context` is what was said before in the conversation (earlier messages of a thread, written by
+    anyone: untrusted, like documents); it shapes retrieval and the prompt, never memory. `external`:
+    asked where people of other organisations read along, so only sources cleared for sharing are seen.
     """
 
     platform: str  # the adapter's name: the part of the scope before the colon
@@ -50,6 +54,8 @@ class Question:
     user: str = ""
     thread: str | None = None
     is_dm: bool = False
+    context: str = ""
+    external: bool = False
 
     @property
     def scope(self) -> str:

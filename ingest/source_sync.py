@@ -2,7 +2,8 @@
 
 Under the source's lock (one sync at a time across every process): fetch the export, skip it when
 its fingerprint is unchanged, else sync it into the index (which re-embeds only what changed by
-content hash), and keep the run's report on the source. A failed run leaves the index and the last
+content hash), announce what it added or changed (ingest/changes.py), and keep the run's report on
+the source. A failed run leaves the index and the last
 fingerprint as they were, so the next run does the work again.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.logs import RedactSecrets, secrets_of
+from ingest.changes import announce_changes
 from ingest.context import IngestContext
 from ingest.fetch import FetchError, fetch
 from ingest.indexer import Progress, SyncReport
@@ -115,6 +117,7 @@ async def _run(ctx: IngestContext, registry: Registry, source: Source, force: bo
         return run_report(trigger, started, "failed", error=_redacted(ctx, source, exc)), None
     if not sync.ok:
         return run_report(trigger, started, "failed", sync), None
+    await announce_changes(ctx.redis, ctx.settings.key_prefix, sync)
     return run_report(trigger, started, "synced", sync), fetched.fingerprint
 
 
@@ -141,6 +144,7 @@ async def sync_export(ctx: IngestContext, source: str, path: Path, kind: str | N
     started = now_iso()
     async with lock.held():
         report = await ctx.indexer().sync(source, path, kind, progress, page_url_base)
+        await announce_changes(ctx.redis, ctx.settings.key_prefix, report)
         outcome = "synced" if report.ok else "failed"
         await keep_report(registry, source, run_report("ingest", started, outcome, report), None)
     return report

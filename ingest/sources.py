@@ -59,6 +59,7 @@ class Source:
     page_url_base: str | None = None  # Confluence's address: citations link to the live pages
     created: str = ""
     channels: tuple[str, ...] = field(default=())
+    shared_ok: bool = False  # may answer in channels shared with other organisations (Slack Connect...)
 
     @property
     def is_url(self) -> bool:
@@ -97,7 +98,7 @@ class Source:
         return {"name": self.name, "location": display_location(self.location), "kind": self.kind,
                 "schedule": self.schedule, "every": self.every, "cron": self.cron, "auth_env": self.auth_env,
                 "auth_header": self.auth_header, "page_url_base": self.page_url_base, "created": self.created,
-                "channels": list(self.channels)}
+                "channels": list(self.channels), "shared_ok": self.shared_ok}
 
 
 class Registry:
@@ -118,11 +119,17 @@ class Registry:
             created = _s(await self.redis.hget(record_key(self.prefix, source.name), "created") or created)
         record = {"location": source.location, "kind": source.kind or "", "every": source.every or "",
                   "cron": source.cron or "", "auth_env": source.auth_env or "", "auth_header": source.auth_header,
-                  "page_url_base": source.page_url_base or "", "created": created}
+                  "page_url_base": source.page_url_base or "", "created": created,
+                  "shared_ok": "1" if source.shared_ok else ""}
         pipe = self.redis.pipeline(transaction=True)
         pipe.delete(record_key(self.prefix, source.name), state_key(self.prefix, source.name))  # next run re-reads
         pipe.hset(record_key(self.prefix, source.name), mapping=record)
         pipe.sadd(keys.sources(self.prefix), source.name)
+        # The core reads the cleared sources as one set (bot.access), as it reads links.
+        if source.shared_ok:
+            pipe.sadd(keys.shared_sources(self.prefix), source.name)
+        else:
+            pipe.srem(keys.shared_sources(self.prefix), source.name)
         await pipe.execute()
         for scope in source.channels:
             await self.link(source.name, scope)
@@ -140,7 +147,7 @@ class Registry:
                       every=rec.get("every") or None, cron=rec.get("cron") or None,
                       auth_env=rec.get("auth_env") or None, auth_header=rec.get("auth_header") or "Authorization",
                       page_url_base=rec.get("page_url_base") or None, created=rec.get("created", ""),
-                      channels=tuple(channels))
+                      channels=tuple(channels), shared_ok=rec.get("shared_ok") == "1")
 
     async def require(self, name: str) -> Source:
         source = await self.get(name)
@@ -185,6 +192,7 @@ class Registry:
         pipe = self.redis.pipeline(transaction=True)
         for scope in scopes:
             pipe.srem(keys.links(self.prefix, scope), name)
+        pipe.srem(keys.shared_sources(self.prefix), name)
         for key in (record_key, channels_key, file_channels_key, report_key, state_key, next_run_key):
             pipe.delete(key(self.prefix, name))
         await pipe.execute()

@@ -9,11 +9,20 @@ or by `lorebot sources apply FILE`:
         every: 6h                        # or  cron: "0 3 * * *"
         page_url_base: https://wiki.example.com   # optional: citations link to the live pages
         channels: [slack:C0123456, discord:987654321]
+        shared_ok: false                 # true: may answer in channels shared with other organisations
+
+    channels:                            # optional: how Lorebot behaves in a channel (bot.channels)
+      slack:C0123456:
+        mode: auto                       # or mentions (the default)
+        wait: 10m                        # auto mode: answer only if no person replied within this
+        threshold: 0.5                   # optional: abstain below this confidence
+        escalate: S0123ABCD              # Slack user group or user; Discord role:ID or user:ID
 
 Applying adds or updates each source: the channels listed are linked, and a channel that an earlier
 version of the file listed and this one does not is unlinked (links made in chat or with the CLI are
-kept). Sources the file does not mention are left alone. One bad entry is reported without stopping
-the others.
+kept). Sources the file does not mention are left alone. A channel entry sets the settings it lists
+and leaves the others as they are (changes made in chat stay until the file lists that setting).
+Either section may be absent. One bad entry is reported without stopping the others.
 """
 
 from __future__ import annotations
@@ -23,22 +32,55 @@ from pathlib import Path
 
 import yaml
 
+from bot.channels import ChannelStore
+from ingest.channel_checks import (
+    parse_duration,
+    parse_mode,
+    parse_target,
+    parse_threshold,
+)
+from ingest.source_checks import check_scope
 from ingest.sources import Registry, Source, SourceError, file_channels_key
 
-FIELDS = {"location", "kind", "every", "cron", "channels", "auth_env", "auth_header", "page_url_base"}
+FIELDS = {"location", "kind", "every", "cron", "channels", "auth_env", "auth_header", "page_url_base", "shared_ok"}
+CHANNEL_FIELDS = {"mode": "mode", "wait": "wait_seconds", "threshold": "threshold", "escalate": "escalate"}
 
 
-def parse_sources(text: str, origin: str) -> list[Source | SourceError]:
+def _load(text: str, origin: str) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SourceError(f"{origin}: not valid YAML ({exc})") from None
-    entries = (data or {}).get("sources") if isinstance(data, dict) else None
-    if not isinstance(entries, dict):
-        raise SourceError(f"{origin}: expected a mapping `sources:` of source names to their settings")
+    if not isinstance(data, dict) or not isinstance(data.get("sources", {}), dict) \
+            or not isinstance(data.get("channels", {}), dict) or not ({"sources", "channels"} & set(data)):
+        raise SourceError(f"{origin}: expected a mapping `sources:` of source names to their settings "
+                          "(and/or `channels:` of PLATFORM:ID to theirs)")
+    return data
+
+
+def parse_sources(text: str, origin: str) -> list[Source | SourceError]:
+    entries = _load(text, origin).get("sources") or {}
     parsed: list[Source | SourceError] = []
     for name, spec in entries.items():
         parsed.append(_entry(str(name), spec, origin))
+    return parsed
+
+
+def parse_channels(text: str, origin: str) -> list[tuple[str, dict[str, object]] | SourceError]:
+    """The `channels:` section: (scope, ChannelConfig fields to set) per entry, or the entry's error."""
+    parsed: list[tuple[str, dict[str, object]] | SourceError] = []
+    for scope, spec in (_load(text, origin).get("channels") or {}).items():
+        try:
+            check_scope(str(scope))
+            if not isinstance(spec, dict) or not spec:
+                raise SourceError("expected settings (mode, wait, threshold, escalate)")
+            unknown = set(map(str, spec)) - set(CHANNEL_FIELDS)
+            if unknown:
+                raise SourceError(f"unknown settings {', '.join(sorted(unknown))}")
+            platform = str(scope).partition(":")[0]
+            parsed.append((str(scope), {CHANNEL_FIELDS[k]: _channel_value(platform, k, v) for k, v in spec.items()}))
+        except SourceError as exc:
+            parsed.append(SourceError(f"{origin}: channel {scope!r}: {exc}"))
     return parsed
 
 
@@ -49,13 +91,26 @@ def _entry(name: str, spec: object, origin: str) -> Source | SourceError:
     if unknown:
         return SourceError(f"{origin}: source {name!r} has unknown settings {', '.join(sorted(map(str, unknown)))}")
     channels = spec.get("channels") or []
+    if not isinstance(spec.get("shared_ok", False), bool):
+        return SourceError(f"{origin}: source {name!r}: `shared_ok` must be true or false")
     if not isinstance(channels, list):
         return SourceError(f"{origin}: source {name!r}: `channels` must be a list of PLATFORM:ID")
     text = {k: (str(v) if v is not None else None) for k, v in spec.items() if k != "channels"}
     return Source(name=name, location=text["location"] or "", kind=text.get("kind"), every=text.get("every"),
                   cron=text.get("cron"), auth_env=text.get("auth_env"),
                   auth_header=text.get("auth_header") or "Authorization", page_url_base=text.get("page_url_base"),
-                  channels=tuple(str(c) for c in channels))
+                  channels=tuple(str(c) for c in channels), shared_ok=spec.get("shared_ok") is True)
+
+
+def _channel_value(platform: str, name: str, value: object) -> object:
+    """One setting of a `channels:` entry in its stored form (raises SourceError)."""
+    if name == "mode":
+        return parse_mode(str(value))
+    if name == "wait":
+        return parse_duration(str(value))
+    if name == "threshold":
+        return parse_threshold(value if isinstance(value, (int, float)) else str(value))
+    return parse_target(platform, str(value or ""))
 
 
 async def apply_sources_file(registry: Registry, path: Path) -> tuple[list[str], list[str]]:
@@ -76,6 +131,14 @@ async def apply_sources_file(registry: Registry, path: Path) -> tuple[list[str],
             applied.append(source.name)
         except SourceError as exc:
             errors.append(f"{exc}" if str(exc).startswith(str(path)) else f"{path}: {exc}")
+    store = ChannelStore(registry.redis, registry.prefix)
+    for channel in parse_channels(text, str(path)):
+        if isinstance(channel, SourceError):
+            errors.append(str(channel))
+            continue
+        scope, changes = channel
+        await store.update(scope, **changes)
+        applied.append(scope)
     return applied, errors
 
 

@@ -12,9 +12,7 @@ import redis
 
 from adapters.settings import AppSettings, load_settings
 from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
-
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "samples" / "lorebot-docs"
+from testkit.paths import REPO, SAMPLES  # noqa: E402,F401 (re-exported for the tests)
 
 # Nothing in the tests may reach a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -85,7 +83,8 @@ def redis_client(redis_url: str):
 
 
 # The fake OpenAI-compatible server (a real HTTP server the openai client talks to).
-from tests.fakes.openai_fixtures import fake_openai  # noqa: E402,F401
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD  # noqa: E402
+from testkit.fakes.openai_fixtures import fake_openai  # noqa: E402,F401
 
 
 @pytest.fixture
@@ -95,6 +94,7 @@ async def fake_bot(make_settings, fake_openai):
 
     bot = await Lorebot.open(make_settings(
         LOREBOT_EMBEDDINGS="openai:fake-embed", OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="sk-test-key",
+        LOREBOT_ABSTAIN_THRESHOLD=FAKE_ABSTAIN_THRESHOLD,
         LOREBOT_MODEL_RETRIES=0,
     ))
     yield bot

@@ -17,7 +17,9 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from adapters.chat import modes
 from bot.access import visible_sources
+from bot.channels import ChannelStore
 from bot.core import REDIS_DOWN, Lorebot, OnText
 from bot.types import Answer, Question
 from ingest.context import IngestContext
@@ -35,6 +37,8 @@ class Arg(StrEnum):
     NONE = ""
     QUESTION = "QUESTION"
     SOURCE = "SOURCE"
+    MODE = "mentions|auto [WAIT]"
+    TARGET = "TARGET|off"
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,10 @@ TABLE = (
             Arg.SOURCE, admin=True),
     Command("sync", "sync SOURCE now, in the background", "Sync a document source now, in the background (admins)",
             Arg.SOURCE, admin=True),
+    Command("mode", "answer only when mentioned, or also new questions here (auto; WAIT like 10m: people first)",
+            "How Lorebot answers here: when mentioned, or new questions too (admins)", Arg.MODE, admin=True),
+    Command("escalate", "whom \"Ask a person\" and unanswered questions are handed to here",
+            "Whom questions Lorebot cannot answer are handed to here (admins)", Arg.TARGET, admin=True),
 )
 BY_NAME = {c.name: c for c in TABLE}
 COMMANDS = tuple(BY_NAME)
@@ -87,6 +95,7 @@ HELP = "\n".join(["Commands:", *(_help_line(c) for c in TABLE if not c.admin), "
                    *(_help_line(c) for c in TABLE if c.admin)])
 NOT_ADMIN = "Sorry, only an admin can use `{name}`. Ask a workspace or server admin to do it."
 USAGE = "Usage: `{name} SOURCE`."
+PRIVATE = "private"  # `ask private QUESTION`: the answer is shown to the asker alone
 
 
 def notice(text: str, error: str | None = None) -> Answer:
@@ -101,7 +110,10 @@ async def run_command(bot: Lorebot, q: Question, name: str, args: str, is_admin:
         shown = f" `{name}`" if SAFE_WORD.match(name) else " you used"
         return notice(f"I don't know the command{shown}.\n{HELP}", "unknown_command")
     if name == "ask":
-        return await bot.answer(dataclasses.replace(q, text=args), on_text)
+        private, question = split_private(args)
+        if private:  # its own memory: what one person asks privately never shapes others' answers
+            q = dataclasses.replace(q, thread=f"private:{q.user}")
+        return await bot.answer(dataclasses.replace(q, text=question), on_text)
     if name == "help":
         return notice(HELP)
     if name in ADMIN_ONLY and not is_admin:
@@ -115,6 +127,14 @@ async def run_command(bot: Lorebot, q: Question, name: str, args: str, is_admin:
             return await _sources(bot, registry, q, is_admin)
         if name == "status":
             return await _status(bot, registry, q, is_admin)
+        if name in ("mode", "escalate"):
+            store = ChannelStore(bot.redis, bot.settings.key_prefix)
+            setting = modes.set_mode if name == "mode" else modes.set_escalation
+            try:
+                return notice(await setting(store, q, args))
+            except SourceError as exc:
+                usage = modes.MODE_USAGE if name == "mode" else modes.ESCALATE_USAGE
+                return notice(f"{exc}. {usage}", "missing_argument")
         source = args.split()[0] if args else ""
         if not source:
             return notice(USAGE.format(name=name), "missing_argument")
@@ -134,6 +154,14 @@ async def run_command(bot: Lorebot, q: Question, name: str, args: str, is_admin:
     except RedisError as exc:
         log.warning("redis unavailable in command %s: %s", name, type(exc).__name__)
         return notice(REDIS_DOWN, "redis_unavailable")
+
+
+def split_private(args: str) -> tuple[bool, str]:
+    """(`ask private …` was used, the question without the word)."""
+    words = args.split(None, 1)
+    if len(words) == 2 and words[0].lower() == PRIVATE:
+        return True, words[1]
+    return False, args
 
 
 async def _sources(bot: Lorebot, registry: Registry, q: Question, is_admin: bool) -> Answer:

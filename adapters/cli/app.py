@@ -12,7 +12,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from adapters.cli.channels import app as channels_app
 from adapters.cli.eval import eval_command
+from adapters.cli.insights import gaps_command, topics_command
 from adapters.cli.sources import app as sources_app
 from adapters.settings import AppSettings, load_settings
 from bot.access import LOCAL_CHANNEL
@@ -26,7 +28,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Lorebot: ans
 redis_app = typer.Typer(no_args_is_help=True, help="The embedded Redis server.")
 app.add_typer(redis_app, name="redis")
 app.command("eval")(eval_command)
+app.command("gaps")(gaps_command)
+app.command("topics")(topics_command)
 app.add_typer(sources_app, name="sources")
+app.add_typer(channels_app, name="channels")
 out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")

@@ -58,10 +58,14 @@ def add(
         metavar="URL", help="Confluence's address (Cloud: https://SITE.atlassian.net/wiki): citations link to pages.",
     )] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Change an existing source (its links stay).")] = False,
+    shared_ok: Annotated[bool, typer.Option(
+        "--shared-ok", help="May answer in channels shared with other organisations (Slack Connect, other servers).",
+    )] = False,
 ) -> None:
     """Register a source (without a schedule it syncs only when asked)."""
     source = Source(name=name, location=location, kind=kind, every=every, cron=cron, auth_env=auth_env,
-                    auth_header=auth_header, page_url_base=page_url_base, channels=tuple(channel or ()))
+                    auth_header=auth_header, page_url_base=page_url_base, channels=tuple(channel or ()),
+                    shared_ok=shared_ok)
 
     async def go(registry: Registry) -> Source:
         return await registry.add(await asyncio.to_thread(source.validated), replace_existing=replace)
@@ -69,7 +73,8 @@ def add(
     added = _registry_call(go)
     cli.out.print(f"source [bold]{added.name}[/bold]: {added.to_dict()['location']}, {added.schedule}"
               + (f", pages at {added.page_url_base}" if added.page_url_base else "")
-              + (f", linked to {', '.join(added.channels)}" if added.channels else ""))
+              + (f", linked to {', '.join(added.channels)}" if added.channels else "")
+              + (", shared channels may see it" if added.shared_ok else ""))
 
 
 @app.command("list")
@@ -86,11 +91,12 @@ def list_sources(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
     if not rows:
         cli.out.print("No sources yet: add one with `lorebot sources add NAME LOCATION`.")
         return
-    table = Table("source", "location", "kind", "schedule", "pages at", "channels", "last run")
+    table = Table("source", "location", "kind", "schedule", "pages at", "channels", "shared", "last run")
     for r in rows:
         last = r["last"]
         table.add_row(r["name"], r["location"], r["kind"] or "auto", r["schedule"], r["page_url_base"] or "-",
-                      "\n".join(r["channels"]) or "-", f"{last['last_run']} {last['outcome']}" if last else "never")
+                      "\n".join(r["channels"]) or "-", "yes" if r["shared_ok"] else "no",
+                      f"{last['last_run']} {last['outcome']}" if last else "never")
     cli.out.print(table)
 
 

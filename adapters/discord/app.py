@@ -8,6 +8,7 @@ DISCORD_GATEWAY_URL point discord.py elsewhere: a proxy, or the fake Discord of 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -17,10 +18,14 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.chat.followups import Followups
 from adapters.discord.commands import SlashCommands, add_commands
 from adapters.discord.feedback import FeedbackButton
+from adapters.discord.followups import DiscordPoster
+from adapters.discord.handoff import BUTTONS
 from adapters.discord.inflight import Inflight
 from adapters.discord.mentions import Mentions
+from adapters.discord.support import Support
 from adapters.settings import AppSettings
 from bot.core import Lorebot
 from bot.settings import SettingsError
@@ -44,19 +49,27 @@ def guild_ids(settings: AppSettings) -> list[int]:
 
 class LorebotClient(discord.Client):
     def __init__(self, bot: Lorebot, **options: Any):
-        # Default intents, without the privileged message content: mentions and DMs carry their text anyway.
-        super().__init__(intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none(),
-                         **options)
+        # Default intents, without the privileged message content unless configured: mentions and DMs
+        # carry their text anyway; auto mode and thread context need everyone's.
+        intents = discord.Intents.default()
+        intents.message_content = bot.settings.discord_message_content
+        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none(), **options)
         use_endpoints(bot.settings)
         self.lorebot = bot
         self.inflight = Inflight()
         self.tree = app_commands.CommandTree(self)
         add_commands(self.tree, SlashCommands(bot, self.inflight))
-        self.mentions = Mentions(bot, self.inflight)
+        self.support = Support(bot, self)
+        self.mentions = Mentions(bot, self.inflight, self.support)
+        self.followups: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(FeedbackButton)
+        self.add_dynamic_items(FeedbackButton, *BUTTONS)
         await self.sync_commands()
+        self.support.start()  # questions waiting for people first, this process's share of them
+        # Re-answers after a sync and weekly gap digests (adapters/chat/followups.py).
+        self.followups = asyncio.create_task(
+            Followups(self.lorebot, DiscordPoster(self), self.lorebot.settings.digest_check_seconds).run())
 
     async def sync_commands(self) -> None:
         """Per guild (instant) when guilds are configured, else globally. A failure is logged, not fatal:
@@ -79,8 +92,15 @@ class LorebotClient(discord.Client):
         log.info("Discord: connected as %s (id %s)", self.user, self.user.id if self.user else "?")
 
     async def on_message(self, message: discord.Message) -> None:
-        if self.user is not None:
+        if self.user is not None and not await self.support.seen(message, self.user.id):
             await self.mentions.handle(message, self.user.id)
+
+    async def close(self) -> None:
+        if self.followups is not None:
+            self.followups.cancel()
+            await asyncio.gather(self.followups, return_exceptions=True)
+        await self.support.stop(SHUTDOWN_GRACE)
+        await super().close()
 
 
 async def serve(settings: AppSettings) -> None:

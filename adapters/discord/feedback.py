@@ -63,7 +63,10 @@ def feedback_view(answer: Answer) -> discord.ui.View | None:
     """The buttons for an answer worth rating (a searched answer with a log id)."""
     if not answer.id or answer.mode == "notice":
         return None
+    from adapters.discord.handoff import AskPersonButton  # it imports the rendering, which imports this
+
     view = discord.ui.View(timeout=None)
     view.add_item(FeedbackButton(answer.id, True))
     view.add_item(FeedbackButton(answer.id, False))
+    view.add_item(AskPersonButton(answer.id))
     return view

@@ -14,20 +14,25 @@ interaction responses) never are.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from redis.exceptions import RedisError
 
 from adapters.chat.texts import FAILED, MESSAGE_CLAIM_SECONDS, with_link_hint
 from adapters.discord.commands import LINK_HINT
+from adapters.discord.context import is_external, thread_context
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply, Send
 from adapters.discord.questions import mentions_me, message_question
 from bot.core import Lorebot
 from bot.store.claims import claim_once
 from bot.types import Answer, AnswerMode, Reason
+
+if TYPE_CHECKING:
+    from adapters.discord.support import Support
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +56,10 @@ def reply_sender(message: discord.Message) -> Send:
 
 
 class Mentions:
-    def __init__(self, bot: Lorebot, inflight: Inflight):
+    def __init__(self, bot: Lorebot, inflight: Inflight, support: Support | None = None):
         self.bot = bot
         self.inflight = inflight
+        self.support = support
 
     def wants(self, message: discord.Message, me: int) -> bool:
         own = message.author.id == me or (message.application_id is not None and message.application_id == me)
@@ -77,12 +83,19 @@ class Mentions:
                 return
             try:
                 async with message.channel.typing():
-                    answer = with_link_hint(await self.bot.answer(message_question(message, me), on_text=live.update),
-                                            LINK_HINT)
+                    question = dataclasses.replace(
+                        message_question(message, me), context=await thread_context(message, me),
+                        external=is_external(message.guild.id if message.guild else None, self.bot.settings))
+                    answer = with_link_hint(await self.bot.answer(question, on_text=live.update), LINK_HINT)
             except Exception:
                 log.exception("answering a Discord message failed")
                 answer = Answer(FAILED, mode=AnswerMode.NOTICE, error=Reason.INTERNAL)
             await self._finish(live, message, answer)
+            if self.support is not None:
+                try:
+                    await self.support.answered(message.channel, message.author.id, answer)
+                except discord.HTTPException as exc:
+                    log.warning("Discord refused a hand-off in channel %s: %s", message.channel.id, exc.status)
 
     async def _finish(self, live: LiveReply, message: discord.Message, answer: Answer) -> None:
         try:

@@ -63,14 +63,15 @@ class LiveReply:
             except (discord.HTTPException, aiohttp.ClientError) as exc:  # the final answer follows anyway
                 log.info("streaming edit skipped: %s", getattr(exc, "status", type(exc).__name__))
 
-    async def finish(self, answer: Answer) -> None:
-        """Show the final answer (waiting for an edit in flight, so it cannot land after this)."""
+    async def finish(self, answer: Answer, view: discord.ui.View | None = None) -> None:
+        """Show the final answer (waiting for an edit in flight, so it cannot land after this), with
+        `view` as its buttons (default: the feedback buttons)."""
         self._finishing.set()
         self._changed.set()
         if self._pump is not None:
             await self._pump
         await self._show(split_message(answer.text), final={
-            "embed": citations_embed(answer), "view": feedback_view(answer)})
+            "embed": citations_embed(answer), "view": view or feedback_view(answer)})
 
     async def _show(self, parts: list[str], final: dict[str, Any] | None = None) -> None:
         for i, part in enumerate(parts):

@@ -1,6 +1,7 @@
 """`lorebot run slack`: the slack-bolt AsyncApp, in Socket Mode when SLACK_APP_TOKEN is set, else over
 HTTP (Events API, interactivity and slash commands at /slack/events on $PORT, checked with the
-signing secret; a health check at /healthz). Both modes use the same listeners.
+signing secret; a health check at /healthz). Both modes use the same listeners. Beside them runs
+the follow-ups task (re-answers after a sync, weekly gap digests: adapters/chat/followups.py).
 
 Every listener acks first (events are acked by bolt before the listener runs) and does its work in a
 task, so Slack's 3-second limit holds however slow the answer is.
@@ -26,10 +27,13 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.chat.followups import Followups
 from adapters.settings import AppSettings
 from adapters.slack.commands import SlashCommand
+from adapters.slack.followups import SlackPoster
 from adapters.slack.handlers import Handlers
 from adapters.slack.replies import Replies
+from adapters.slack.support import Support
 from bot.core import Lorebot
 from bot.settings import SettingsError
 
@@ -49,6 +53,7 @@ NEEDS_BOT_TOKEN = "the Slack bot needs its bot token (xoxb-...)"
 class SlackApp:
     bolt: AsyncApp
     replies: Replies
+    support: Support
 
     @property
     def bot(self) -> Lorebot:
@@ -89,9 +94,10 @@ def build_app(bot: Lorebot) -> SlackApp:
     bolt = AsyncApp(client=client, signing_secret=secret, request_verification_enabled=not socket_mode,
                     ignoring_self_events_enabled=True, logger=bolt_log)
     replies = Replies(bot, client, web_client(settings, retry_ratelimited=False))
-    Handlers(replies).register(bolt)
-    SlashCommand(replies).register(bolt)
-    return SlackApp(bolt, replies)
+    handlers = Handlers(replies)
+    handlers.register(bolt)
+    SlashCommand(replies, handlers.support).register(bolt)
+    return SlackApp(bolt, replies, handlers.support)
 
 
 @web.middleware
@@ -154,6 +160,8 @@ async def serve(settings: AppSettings) -> None:
     bot = await Lorebot.open(settings)
     try:
         slack = build_app(bot)
+        followups = asyncio.create_task(
+            Followups(bot, SlackPoster(slack.replies.client), settings.digest_check_seconds).run())
         if settings.slack_app_token is not None:
             handler = socket_mode_handler(slack)
             await handler.connect_async()
@@ -162,10 +170,14 @@ async def serve(settings: AppSettings) -> None:
         else:
             stop = (await start_http(slack, "0.0.0.0", settings.port)).cleanup
             log.info("Slack: listening on port %s (%s, %s)", settings.port, EVENTS_PATH, HEALTH_PATH)
+        slack.support.start()  # questions waiting for people first, this process's share of them
         try:
             await asyncio.Event().wait()
         finally:
+            followups.cancel()
             await stop()
+            await slack.support.stop(SHUTDOWN_GRACE)
             await slack.replies.drain(SHUTDOWN_GRACE)
+            await asyncio.gather(followups, return_exceptions=True)
     finally:
         await bot.close()

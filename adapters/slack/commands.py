@@ -6,6 +6,7 @@ workspace's admins and owners (users.info)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -13,11 +14,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
-from adapters.chat.commands import ASKS_WHO_IS_ADMIN, BY_NAME, run_command
+from adapters.chat.commands import ASKS_WHO_IS_ADMIN, BY_NAME, run_command, split_private
 from adapters.chat.texts import FAILED, with_link_hint
+from adapters.slack.handoff import share_block
 from adapters.slack.mrkdwn import escape, truncate
-from adapters.slack.render import SlackMessage, notice_message, render_answer
+from adapters.slack.render import MAX_BLOCKS, SlackMessage, notice_message, render_answer
 from adapters.slack.replies import Replies
+from adapters.slack.support import Support
 from bot.types import Question
 from ingest.source_checks import Platform
 
@@ -33,8 +36,9 @@ def admin_ids(setting: str) -> set[str]:
 
 
 class SlashCommand:
-    def __init__(self, replies: Replies):
+    def __init__(self, replies: Replies, support: Support):
         self.replies = replies
+        self.support = support
         self.bot = replies.bot
         self.settings = replies.bot.settings
 
@@ -52,7 +56,12 @@ class SlashCommand:
         q = Question(platform=Platform.SLACK, channel=channel, text="", user=user, is_dm=channel.startswith("D"))
         try:
             if name == "ask" and args:
-                await self.ask(q, args, respond)
+                q = dataclasses.replace(q, external=await self.support.conversations.is_external(channel))
+                private, question = split_private(args)
+                if private and question:
+                    await self.ask_privately(q, args, respond)
+                else:
+                    await self.ask(q, args, respond)
                 return
             # An unknown name is checked too, as before: only ask and help answer everyone alike.
             is_admin = (name in ASKS_WHO_IS_ADMIN or name not in BY_NAME) and await self.is_admin(user)
@@ -64,11 +73,25 @@ class SlashCommand:
             messages = [notice_message(FAILED)]
         await self.tell(respond, messages)
 
+    async def ask_privately(self, q: Question, args: str, respond: AsyncRespond) -> None:
+        """`ask private …`: the answer to the asker alone (no placeholder: it comes whole), with a
+        button to share it in the channel."""
+        answer = with_link_hint(await run_command(self.bot, q, "ask", args, False),
+                                f"`{self.settings.slack_command} link SOURCE`")
+        messages = render_answer(answer)
+        if answer.id and answer.answered and answer.mode != "notice":
+            if len(messages[-1].blocks) >= MAX_BLOCKS:
+                messages.append(SlackMessage("(continued)", []))
+            messages[-1].blocks.append(share_block(answer.id))
+        await self.tell(respond, messages)
+
     async def ask(self, q: Question, question: str, respond: AsyncRespond) -> None:
         header = f"<@{q.user}> asked: " + truncate(escape(" ".join(question.split())), HEADER_CHARS)
         try:
-            await self.replies.answer(
+            answer = await self.replies.answer(
                 lambda on_text: run_command(self.bot, q, "ask", question, False, on_text), q.channel, None, header)
+            if answer is not None:  # an abstention is handed to the channel's target, where one is set
+                await self.support.answered_in_channel(q, answer)
         except SlackApiError as exc:
             if exc.response.get("error") not in ("not_in_channel", "channel_not_found"):
                 raise

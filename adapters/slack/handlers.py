@@ -1,7 +1,9 @@
 """Slack event listeners: @mentions, DMs and thread follow-ups answered in their thread, exactly once
 (retried deliveries and the app_mention + message pair of one message share a claim in Redis, keyed
 by the message's channel and ts, kept for days: far past Slack's retries, which end within minutes),
-and the feedback buttons stored with what they judged. Edits are never answered (adapters.slack.events)."""
+and the feedback buttons stored with what they judged. Edits are never answered (adapters.slack.events).
+Support channels (adapters.slack.support): auto mode, hand-offs, thread context and shared channels
+hook in here."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from adapters.slack.events import Incoming, read_message, wants_answer
 from adapters.slack.render import HELPFUL, NOT_HELPFUL, notice_message, render_answer
 from adapters.slack.replies import Replies
 from adapters.slack.streaming import Recipient
+from adapters.slack.support import Support
 from bot import keys
 from bot.core import REDIS_DOWN
 from bot.store.claims import claim_once
@@ -36,8 +39,10 @@ class Handlers:
         self.replies = replies
         self.bot = replies.bot
         self.settings = replies.bot.settings
+        self.support = Support(replies)
 
     def register(self, app: AsyncApp) -> None:
+        self.support.register(app)
         app.event("app_mention")(self.on_message)
         app.event("message")(self.on_message)
         app.event(re.compile(".*"))(self.on_other_event)  # acked too, so Slack never retries them
@@ -55,10 +60,12 @@ class Handlers:
         msg = read_message(event, context.bot_user_id or "", context.bot_id or "", context.team_id or "",
                            body.get("api_app_id") or "")
         if msg is not None:
-            self.replies.spawn(self.handle(msg))
+            self.replies.spawn(self.handle(msg, context.bot_user_id or ""))
 
-    async def handle(self, msg: Incoming) -> None:
+    async def handle(self, msg: Incoming, bot_user: str = "") -> None:
         try:
+            if await self.support.seen(msg):  # auto mode took it
+                return
             if not await wants_answer(msg, self.settings.slack_answer_bots, self.settings.slack_thread_followups,
                                       partial(self.in_answered_thread, msg)):
                 return
@@ -76,14 +83,19 @@ class Handlers:
             return
         # Streams are for people: Slack addresses one to a user of a workspace.
         recipient = Recipient(msg.team, msg.user) if msg.team and msg.user and not msg.from_bot else None
-        answer = await self.replies.answer(lambda on_text: self.bot.answer(msg.question(), on_text),
+        question = await self.support.question(msg, bot_user, partial(self.in_answered_thread, msg))
+        answer = await self.replies.answer(lambda on_text: self.bot.answer(question, on_text),
                                            msg.channel, msg.reply_thread, recipient=recipient)
         if answer is not None and answer.error != "redis_unavailable":
             await self._remember_thread(msg)
+            await self.support.answered(msg, answer)
 
     async def in_answered_thread(self, msg: Incoming) -> bool:
-        key = self.thread_key(msg.channel, msg.reply_thread)
-        return bool(msg.thread_ts) and bool(await self.bot.redis.exists(key))
+        """Lorebot answered in the message's thread: for anyone there, or (auto mode) for its asker."""
+        if not msg.thread_ts:
+            return False
+        found = await self.bot.redis.get(self.thread_key(msg.channel, msg.reply_thread))
+        return found is not None and (found.decode() if isinstance(found, bytes) else found) in ("1", msg.user)
 
     async def _remember_thread(self, msg: Incoming) -> None:
         """Mark the thread as one the bot answers in, for follow-ups without a mention."""

@@ -32,6 +32,7 @@ FALLBACK_CHARS = 300
 PROGRESS_SECTIONS = 12
 HELPFUL = "lorebot_feedback_helpful"
 NOT_HELPFUL = "lorebot_feedback_not_helpful"
+ASK_PERSON = "lorebot_ask_person"  # adapters.slack.handoff handles it
 LOADING = "Looking through the docs…"
 
 FEEDBACK_BLOCK = "lorebot_feedback"
@@ -81,7 +82,8 @@ def feedback_block(answer_id: str) -> ActionsBlock:
         return ButtonElement(action_id=action_id, value=answer_id, text=PlainTextObject(text=label, emoji=True))
 
     return ActionsBlock(block_id=FEEDBACK_BLOCK,
-                        elements=[button(HELPFUL, "👍 Helpful"), button(NOT_HELPFUL, "👎 Not helpful")])
+                        elements=[button(HELPFUL, "👍 Helpful"), button(NOT_HELPFUL, "👎 Not helpful"),
+                                  button(ASK_PERSON, "🙋 Ask a person")])
 
 
 def source_line(c: Citation) -> str:

@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -30,6 +31,7 @@ class Outcome(StrEnum):
     NOT_HELPFUL = "not_helpful"
     ESCALATED = "escalated"
     RESOLVED = "resolved"
+    REANSWERED = "reanswered"  # answered later, after a sync, in its thread (bot/insights/reanswer.py)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class LoggedAnswer:
     answered: bool
     outcomes: tuple[Outcome, ...] = field(default_factory=tuple)
     citations: tuple[dict[str, object], ...] = ()
+    thread: str = ""  # Question.thread: where a later reply goes ("" outside threads)
 
 
 def _s(v: bytes | str) -> str:
@@ -79,8 +82,10 @@ class AnswerLog:
             "citations": json.dumps([c.to_dict() for c in answer.citations]),
             "scope": q.scope,
             "conversation": q.conversation,
+            "thread": q.thread or "",
             "user": q.user,
             "mode": answer.mode.value,
+            "error": answer.error.value if answer.error else "",
             "ts": now,
             "confidence": answer.confidence,
             "answered": "1" if answer.answered else "0",
@@ -105,6 +110,7 @@ class AnswerLog:
             answered=raw.get("answered", "1") == "1",
             outcomes=tuple(Outcome(o) for o in raw.get("outcomes", "").split(",") if o),
             citations=tuple(json.loads(raw.get("citations") or "[]")),
+            thread=raw.get("thread", ""),
         )
 
     async def ids_between(self, since: float, until: float | None = None) -> list[str]:
@@ -142,3 +148,49 @@ class AnswerLog:
         await self.redis.hset(self._key(answer_id), f"vote:{user}", "1" if helpful else "0")
         await self.mark(answer_id, Outcome.HELPFUL if helpful else Outcome.NOT_HELPFUL)
         return True
+
+    async def forget_user(self, user: str, batch: int = 1000) -> int:
+        """Erase every logged answer to `user`'s questions, its place in the time index, and the feedback
+        stream's entries about those answers or by that user. Returns how many answers were erased."""
+        index = keys.answers_by_time(self.prefix)
+        ids = [_s(m) for m in await self.redis.zrange(index, 0, -1)]  # type: ignore[arg-type]
+        mine: set[str] = set()
+        for start in range(0, len(ids), batch):
+            part = ids[start:start + batch]
+            pipe = self.redis.pipeline(transaction=False)
+            for answer_id in part:
+                pipe.hget(self._key(answer_id), "user")
+                pipe.hdel(self._key(answer_id), f"vote:{user}")  # their votes on others' answers
+            found = (await pipe.execute())[::2]
+            mine.update(a for a, who in zip(part, found) if who is not None and _s(who) == user)
+        for start in range(0, len(mine), batch):
+            part = sorted(mine)[start:start + batch]
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.delete(*(self._key(a) for a in part))
+            pipe.zrem(index, *part)
+            await pipe.execute()
+        await self._forget_feedback(user, mine)
+        return len(mine)
+
+    async def _forget_feedback(self, user: str, answer_ids: set[str], batch: int = 1000) -> None:
+        last = "-"
+        while True:
+            entries: list[Any] = list(await self.redis.xrange(self.feedback_stream, min=last, max="+", count=batch)
+                                      or [])
+            if last != "-":
+                entries = entries[1:]  # XRANGE includes the entry it starts from
+            if not entries:
+                return
+            doomed = [_s(eid) for eid, fields in entries
+                      if _field(fields, "user") == user or _field(fields, "answer_id") in answer_ids]
+            if doomed:
+                await self.redis.xdel(self.feedback_stream, *doomed)
+            last = _s(entries[-1][0])
+
+
+def _field(fields: dict[Any, Any] | None, name: str) -> str:
+    """A stream entry's field, whether the client decodes replies or not."""
+    if not fields:
+        return ""
+    value = fields.get(name.encode(), fields.get(name))
+    return "" if value is None else _s(value)

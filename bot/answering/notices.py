@@ -66,7 +66,7 @@ TEXTS: dict[Notice, dict[str, str]] = {
         "ko": "이 채널에서 볼 수 있는 문서에서 그에 관한 내용을 찾지 못했습니다.",
     },
     Notice.NOT_COVERED: {
-        "en": "The documents this channel can see do not seem to cover that.",
+        "en": "The documents this channel can see don't cover this.",  # = abstention.NOT_COVERED
         "de": "Die Dokumente, die dieser Kanal sehen kann, scheinen das nicht abzudecken.",
         "fr": "Les documents accessibles à ce canal ne semblent pas traiter de ce sujet.",
         "es": "Los documentos que este canal puede ver no parecen tratar ese tema.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from redis.commands.search.query import Query
@@ -75,6 +75,16 @@ MODES: dict[str, Mode] = {
 DEFAULT_MODE = "hybrid"
 
 
+@dataclass
+class Evidence:
+    """What the candidate lists of one search held, for judging how well they answer (bot.answering.
+    confidence). `runs` has one entry per list searched: (side, query text, [(document key, raw
+    score)] best first); side is "vector" (cosine similarity) or "bm25" (BM25STD score); the query text
+    is the question, or the previous question and the question for a follow-up's second search."""
+
+    runs: list[tuple[str, str, list[tuple[str, float]]]] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class RetrievalConfig:
     mode: str = DEFAULT_MODE
@@ -100,10 +110,12 @@ class Retriever:
         self._languages: tuple[frozenset[str], float] = (ENGLISH_ONLY, -SHARE_TTL)  # (languages, when read)
 
     async def search(self, text: str, sources: list[str] | None, top_k: int,
-                     mode: str | None = None, context: str = "") -> list[Passage]:
+                     mode: str | None = None, context: str = "", context_weight: float = 0.5,
+                     evidence: Evidence | None = None) -> list[Passage]:
         """Passages for `text`. With `context` (the previous question of a conversation), the text is
-        also searched together with it at half weight, so a follow-up ("and on Windows?") finds what
-        it refers to while a change of topic still wins on its own words."""
+        also searched together with it at `context_weight` (half by default), so a follow-up ("and on
+        Windows?") finds what it refers to while a change of topic still wins on its own words.
+        `evidence`, when given, is filled with the candidate lists."""
         name = mode or self.config.mode
         if name not in MODES:
             raise ValueError(f"unknown retrieval mode {name!r}; known: {', '.join(MODES)}")
@@ -111,23 +123,29 @@ class Retriever:
         text, context = normalise(text), normalise(context)  # as chunks are (ingest)
         if not text.strip():
             return []  # nothing to search for (and embedding endpoints refuse empty input)
-        queries = [(text, 1.0)] + ([(f"{context}\n{text}", 0.5)] if context else [])
+        queries = [(text, 1.0)] + ([(f"{context}\n{text}", context_weight)] if context else [])
         flt = source_filter(sources)
         policy = await self.knn_policy(flt) if how.vector else None
         weights: list[tuple[str, float]] = []
+        asked: list[str] = []
         tasks = []
         coverage = [self.embedder.vocabulary_coverage(q) for q, _ in queries] if how.fusion == "adaptive" else []
         for q, weight in queries:
             if how.vector:
                 weights.append(("vector", how.vector_weight * weight))
+                asked.append(q)
                 tasks.append(self._vector(q, flt, policy))
             words = keywords(q, await self.indexed_languages()) if how.bm25 else None
             if words:
                 weights.append(("bm25", how.text_weight * weight))
+                asked.append(q)
                 tasks.append(self._bm25(words, sources))
         if not tasks:
             return []
         results = await asyncio.gather(*tasks)
+        if evidence is not None:
+            evidence.runs = [(name, q, [(doc_key(h), float(h["score"])) for h in hits])
+                             for (name, _), q, hits in zip(weights, asked, results)]
         return await self._passages(self._fuse(how, list(zip(weights, results)), top_k, coverage))
 
     async def candidates(self, text: str, sources: list[str] | None) -> dict[str, list[dict]]:

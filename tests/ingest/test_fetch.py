@@ -10,9 +10,9 @@ import pytest
 
 from ingest.fetch import FetchError, download_path, fetch
 from ingest.sources import Source
-from tests.fakes.export_server import export_server  # noqa: F401
+from testkit.exports import page, write_pages
+from testkit.fakes.export_server import export_server  # noqa: F401
 from tests.ingest.export_builders import write_zip
-from tests.ingest.test_indexer import page, write_pages
 
 
 def zip_bytes(tmp_path, text: str) -> bytes:

@@ -5,25 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import zipfile
-from pathlib import Path
 
 from redisvl.query import FilterQuery
 from redisvl.query.filter import Tag
 
 from ingest.context import indexer_for
-
-
-def write_pages(root: Path, pages: dict[str, str]) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for name, body in pages.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body)
-    return root
-
-
-def page(title: str, *paras: str) -> str:
-    return f"# {title}\n\n" + "\n\n".join(paras) + "\n"
+from testkit.exports import page, write_pages
 
 
 async def chunk_texts(bot, source: str, doc_id: str | None = None) -> list[str]:

@@ -19,10 +19,12 @@ from ingest.locks import SyncBusy
 from ingest.scheduler import JOB_PREFIX, build_scheduler, serve
 from ingest.source_sync import sync_source
 from ingest.sources import Registry, Source, sync_lock_key
+from testkit.exports import page, write_pages
+from testkit.fakes.export_server import export_server  # noqa: F401
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 from tests.conftest import REPO
-from tests.fakes.export_server import export_server  # noqa: F401
 from tests.ingest.export_builders import write_zip
-from tests.ingest.test_indexer import chunk_texts, page, write_pages
+from tests.ingest.test_indexer import chunk_texts
 
 PAGES = {f"p{i}.md": page(f"Page {i}", f"Body of page {i}.") for i in range(3)}
 
@@ -30,6 +32,7 @@ PAGES = {f"p{i}.md": page(f"Page {i}", f"Body of page {i}.") for i in range(3)}
 @pytest.fixture
 def bot_env(fake_openai):
     return {"LOREBOT_EMBEDDINGS": "openai:fake-embed", "OPENAI_BASE_URL": fake_openai.base_url,
+            "LOREBOT_ABSTAIN_THRESHOLD": FAKE_ABSTAIN_THRESHOLD,
             "OPENAI_API_KEY": "sk-test-key", "LOREBOT_MODEL_RETRIES": "0"}
 
 

@@ -17,8 +17,10 @@ from ingest.removal import remove_source
 from ingest.source_sync import sync_source
 from ingest.sources import Registry, Source, SourceError
 from ingest.sources_file import apply_sources_file
+from testkit.exports import page, write_pages
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 from tests.ingest.export_builders import write_zip
-from tests.ingest.test_indexer import chunk_texts, page, write_pages
+from tests.ingest.test_indexer import chunk_texts
 
 
 @pytest.fixture
@@ -167,6 +169,7 @@ def cli(make_settings, fake_openai):
     s = make_settings()
     env = {"REDIS_URL": s.redis_url, "LOREBOT_KEY_PREFIX": s.key_prefix, "LOREBOT_DATA_DIR": str(s.data_dir),
            "LOREBOT_EMBEDDINGS": "openai:fake-embed", "OPENAI_BASE_URL": fake_openai.base_url,
+           "LOREBOT_ABSTAIN_THRESHOLD": FAKE_ABSTAIN_THRESHOLD,
            "OPENAI_API_KEY": "sk-test-key", "LOREBOT_MODEL_RETRIES": "0"}
     runner = CliRunner()
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.logs import setup_logging
-from tests.robustness.private_redis import PrivateRedis
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
+from testkit.robustness.private_redis import PrivateRedis
 
 
 @pytest.fixture
@@ -23,6 +24,7 @@ def private_redis(tmp_path: Path):
 def fake_model_env(fake_openai) -> dict[str, object]:
     """Settings values that send embeddings and chat to the fake OpenAI server."""
     return {"LOREBOT_EMBEDDINGS": "openai:fake-embed", "OPENAI_BASE_URL": fake_openai.base_url,
+            "LOREBOT_ABSTAIN_THRESHOLD": FAKE_ABSTAIN_THRESHOLD,
             "OPENAI_API_KEY": "sk-robustness-key"}
 
 

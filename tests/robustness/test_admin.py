@@ -10,7 +10,7 @@ import pytest
 from adapters.chat.commands import run_command
 from bot.types import Question
 from ingest.sources import Registry, Source, channels_key, report_key, sync_lock_key
-from tests.ingest.test_indexer import page, write_pages
+from testkit.exports import page, write_pages
 
 CHANNEL = Question("slack", "C42", "", user="U-not-admin")
 

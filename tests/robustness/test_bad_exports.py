@@ -10,23 +10,23 @@ import redis
 
 from bot.types import Question
 from ingest.context import indexer_for
-from tests.ingest.test_indexer import page, write_pages
+from testkit.exports import page, write_pages
+from testkit.robustness.index_check import index_state
 from tests.ingest.test_readers_bad_input import GOOD, hostile_zip  # noqa: F401 (fixture)
-from tests.robustness.index_check import index_state
 
 BAD_ENTRIES = 14  # the hostile zip's entries that must fail, each with its reason
 
 
 async def test_a_hostile_zip_indexes_the_good_pages_only(fake_bot, hostile_zip, redis_url):  # noqa: F811
     report = await indexer_for(fake_bot).sync("drive", hostile_zip)
-    assert report.ok and report.added == 2
+    assert report.ok and report.added == 3  # latin1.txt is text in another encoding: read, not failed
     assert len(report.failed) == BAD_ENTRIES and all(f.reason for f in report.failed)
     assert redis.Redis.from_url(redis_url).ping()
-    assert set(await index_state(fake_bot.redis, fake_bot.indexes.keys, "drive")) == {"good.md", "sub/ok.docx"}
+    assert set(await index_state(fake_bot.redis, fake_bot.indexes.keys, "drive")) == {"good.md", "latin1.txt", "sub/ok.docx"}
     answer = await fake_bot.answer(Question("cli", "local", "Which page must survive its neighbours?"))
     assert answer.citations[0].quote.startswith(GOOD[:20])
     again = await indexer_for(fake_bot).sync("drive", hostile_zip)
-    assert (again.unchanged, again.added, again.deleted, again.chunks_embedded) == (2, 0, 0, 0)
+    assert (again.unchanged, again.added, again.deleted, again.chunks_embedded) == (3, 0, 0, 0)
 
 
 async def test_unreadable_or_empty_exports_change_nothing(fake_bot, tmp_path):
@@ -53,7 +53,7 @@ async def test_every_file_failing_keeps_every_page(fake_bot, tmp_path):
     root = write_pages(tmp_path / "export", {f"p{i}.md": page(f"Page {i}", f"Text {i}.") for i in range(3)})
     await indexer_for(fake_bot).sync("docs", root)
     for i in range(3):
-        (root / f"p{i}.md").write_bytes(b"\xff\xfe not utf-8 \xff")
+        (root / f"p{i}.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x01 binary, not text \xff")
     report = await indexer_for(fake_bot).sync("docs", root)
     assert len(report.failed) == 3 and report.deleted == 0
     assert len(await index_state(fake_bot.redis, fake_bot.indexes.keys, "docs")) == 3

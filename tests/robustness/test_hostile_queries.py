@@ -10,6 +10,7 @@ import pytest
 import redis
 from redis.commands.search.query import Query
 
+from bot.channels import ChannelStore
 from bot.core import Lorebot
 from bot.types import Question
 from ingest.context import indexer_for
@@ -42,6 +43,9 @@ def alive(redis_url: str) -> bool:
 
 
 async def test_nasty_questions_are_answered_as_plain_text(indexed_bot, redis_url):
+    # Threshold 0 for this channel: every question reaches the prompt, so every string goes through
+    # search, confidence and generation (what abstention does with them is tested below).
+    await ChannelStore(indexed_bot.redis, indexed_bot.settings.key_prefix).update("cli:local", threshold=0.0)
     for text in NASTY:
         answer = await indexed_bot.answer(Question("cli", "local", text, user="u1"))
         assert alive(redis_url), repr(text[:80])
@@ -50,6 +54,19 @@ async def test_nasty_questions_are_answered_as_plain_text(indexed_bot, redis_url
         else:
             assert answer.error is None and answer.mode == "generative", (repr(text[:80]), answer)
             assert answer.citations and answer.id
+
+
+async def test_nasty_questions_at_the_default_threshold_are_answered_or_abstained_on(indexed_bot, redis_url):
+    for text in NASTY:
+        if not text.split():
+            continue
+        answer = await indexed_bot.answer(Question("cli", "local", text, user="u1"))
+        assert alive(redis_url), repr(text[:80])
+        assert 0.0 <= answer.confidence <= 1.0 and answer.citations and answer.id, (repr(text[:80]), answer)
+        if answer.answered:
+            assert answer.error is None and answer.mode == "generative", (repr(text[:80]), answer)
+        else:
+            assert (answer.error, answer.mode) == ("not_covered", "notice"), (repr(text[:80]), answer)
 
 
 @pytest.mark.parametrize("mode", ["bm25", "vector"])  # hybrid: through Lorebot.answer above

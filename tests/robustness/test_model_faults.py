@@ -14,8 +14,8 @@ from bot.answering.generation import ModelUnavailable
 from bot.core import Lorebot
 from bot.types import Question
 from ingest.context import indexer_for
-from tests.ingest.test_indexer import page, write_pages
-from tests.robustness.index_check import index_state
+from testkit.exports import page, write_pages
+from testkit.robustness.index_check import index_state
 
 CHAT = "/chat/completions"
 EMBEDDINGS = "/embeddings"

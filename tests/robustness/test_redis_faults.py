@@ -18,9 +18,9 @@ from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
 from bot.types import Question
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.robustness.blackhole import Blackhole
-from tests.robustness.index_check import index_state
-from tests.robustness.sync_faults import PAGES, codename, export, when_written
+from testkit.robustness.blackhole import Blackhole
+from testkit.robustness.index_check import index_state
+from testkit.robustness.sync_faults import PAGES, codename, export, when_written
 
 
 @pytest.fixture

@@ -16,8 +16,10 @@ import pytest
 from bench.common import percentile
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.adapters.slack.conftest import slack_bot, slack_http, slack_settings  # noqa: F401 (fixtures)
-from tests.adapters.slack.harness import (
+from testkit.exports import page, write_pages
+from testkit.fakes.slack_api import FakeSlack
+from testkit.robustness.slack_load import slack_load
+from testkit.slack_harness import (
     CHANNEL,
     answered,
     event_callback,
@@ -27,9 +29,7 @@ from tests.adapters.slack.harness import (
     slash_command,
     text_of,
 )
-from tests.fakes.slack_api import FakeSlack
-from tests.ingest.test_indexer import page, write_pages
-from tests.robustness.slack_load import slack_load
+from tests.adapters.slack.conftest import slack_bot, slack_http, slack_settings  # noqa: F401 (fixtures)
 
 BOT_TOKEN = "xoxb-canary-slack-bot-8675309"
 SIGNING_SECRET = "canary-signing-secret-8675309"

@@ -9,7 +9,7 @@ from adapters.chat.commands import COMMANDS, run_command
 from bot.types import Question
 from ingest.context import indexer_for
 from ingest.sources import Registry, Source
-from tests.ingest.test_indexer import page, write_pages
+from testkit.exports import page, write_pages
 
 HERE = Question(platform="slack", channel="C1", text="", user="U1")
 

@@ -14,9 +14,10 @@ from adapters.discord.progress import CURSOR
 from bot.core import Lorebot
 from ingest.context import indexer_for
 from ingest.sources import Registry
+from testkit.fakes.discord_api import FakeDiscord
+from testkit.fakes.discord_store import LOADING
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
 from tests.conftest import SAMPLES
-from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_store import LOADING
 
 
 @pytest.fixture
@@ -34,7 +35,8 @@ class Running:
 
 def discord_env(fake: FakeDiscord, openai_url: str) -> dict[str, object]:
     """Settings for a Lorebot answering from the fake model, connected to the fake Discord."""
-    return {"LOREBOT_EMBEDDINGS": "openai:fake-embed", "OPENAI_BASE_URL": openai_url, "OPENAI_API_KEY": "sk-test-key",
+    return {"LOREBOT_EMBEDDINGS": "openai:fake-embed", "OPENAI_BASE_URL": openai_url,
+            "LOREBOT_ABSTAIN_THRESHOLD": FAKE_ABSTAIN_THRESHOLD, "OPENAI_API_KEY": "sk-test-key",
             "LOREBOT_MODEL_RETRIES": 0, "DISCORD_TOKEN": fake.token, "DISCORD_API_URL": fake.api_url,
             "DISCORD_GATEWAY_URL": fake.gateway_url, "LOREBOT_DISCORD_GUILDS": fake.guild_id,
             "LOREBOT_DISCORD_EDIT_SECONDS": 0.2}

@@ -8,8 +8,8 @@ import asyncio
 import re
 
 from adapters.discord.mentions import WITHHELD
+from testkit.fakes import discord_payloads as p
 from tests.adapters.discord.conftest import replies
-from tests.fakes import discord_payloads as p
 
 QUESTION = "How do I set up the Discord bot?"
 

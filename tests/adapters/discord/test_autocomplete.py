@@ -9,9 +9,9 @@ import pytest
 from ingest.context import IngestContext
 from ingest.removal import remove_source
 from ingest.sources import Registry, Source
-from tests.fakes import discord_payloads as p
-from tests.fakes.discord_store import AUTOCOMPLETE_RESULT
-from tests.robustness.blackhole import Blackhole
+from testkit.fakes import discord_payloads as p
+from testkit.fakes.discord_store import AUTOCOMPLETE_RESULT
+from testkit.robustness.blackhole import Blackhole
 
 ADMIN = p.MEMBER_PERMISSIONS | p.MANAGE_GUILD
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+from testkit.fakes.discord_store import EPHEMERAL
 from tests.adapters.discord.conftest import answered
-from tests.fakes.discord_store import EPHEMERAL
 
 QUESTION = "Which embedding model does Lorebot use by default?"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.types import Question
+from testkit.fakes import discord_payloads as p
 from tests.adapters.discord.conftest import replies
-from tests.fakes import discord_payloads as p
 
 QUESTION = "How do I set up the Discord bot?"
 
@@ -21,7 +21,7 @@ async def test_a_mention_is_answered_in_reply_with_citations_and_buttons(start_d
     assert reply["message_reference"]["message_id"] == question["id"]
     assert "[1]" in reply["content"]
     assert reply["embeds"][0]["fields"][0]["name"] == "[1] Discord bot setup"
-    assert len(reply["components"][0]["components"]) == 2
+    assert [b["label"] for b in reply["components"][0]["components"]] == ["Helpful", "Not helpful", "Ask a person"]
     [post] = discord_api.requests("POST", rf"/channels/{question['channel_id']}/messages")
     assert post.json["allowed_mentions"] == {"parse": [], "replied_user": False}  # pings no one
     assert discord_api.requests("POST", rf"/channels/{question['channel_id']}/typing")

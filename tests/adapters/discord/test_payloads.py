@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.fakes.discord_gateway import HELLO
+from testkit.fakes.discord_gateway import HELLO
 
 
 def missing(sample: Any, ours: Any, path: str = "") -> list[str]:

@@ -33,7 +33,8 @@ async def test_streamed_text_is_edited_in_no_faster_than_the_interval(start_disc
     assert message["content"] == text.strip() + " [1]"
     assert message["embeds"][0]["fields"][0]["name"] == "[1] Discord bot setup"
     assert [b["custom_id"] for b in message["components"][0]["components"]] == ["lorebot:fb:abc123:1",
-                                                                               "lorebot:fb:abc123:0"]
+                                                                               "lorebot:fb:abc123:0",
+                                                                               "lorebot:ask:abc123"]
 
 
 async def test_a_final_answer_shorter_than_the_preview_removes_the_extra_messages(start_discord, discord_api):

@@ -8,7 +8,7 @@ import pytest
 
 from adapters.discord.render import citations_embed, split_message
 from bot.types import Answer, Citation
-from tests.fakes.discord_limits import check_message
+from testkit.fakes.discord_limits import check_message
 
 
 def cite(n: int, **fields: str) -> Citation:

@@ -3,8 +3,8 @@ events it missed; none is lost, and none is answered twice."""
 
 from __future__ import annotations
 
+from testkit.fakes.discord_gateway import IDENTIFY, RESUME
 from tests.adapters.discord.conftest import answered, replies
-from tests.fakes.discord_gateway import IDENTIFY, RESUME
 
 QUESTION = "How do I make a source re-sync every 6 hours?"
 

@@ -7,12 +7,12 @@ import asyncio
 
 from bot.types import Question
 from ingest.sources import Registry
+from testkit.fakes import discord_payloads as p
+from testkit.fakes.discord_store import EPHEMERAL
 from tests.adapters.discord.conftest import answered
-from tests.fakes import discord_payloads as p
-from tests.fakes.discord_store import EPHEMERAL
 
 QUESTION = "Which Discord intent must I enable so Lorebot can read mentions?"
-ADMIN_ONLY = {"link", "unlink", "sync"}
+ADMIN_ONLY = {"link", "unlink", "sync", "mode", "escalate"}
 
 
 def callbacks(fake, payload):
@@ -22,13 +22,16 @@ def callbacks(fake, payload):
 async def test_commands_are_synced_to_the_configured_guild_with_admin_ones_hidden(start_discord, discord_api):
     await start_discord()
     synced = {c["name"]: c for c in discord_api.commands[discord_api.guild_id]}
-    assert set(synced) == {"ask", "sources", "link", "unlink", "sync", "status", "forget", "help"}
+    assert set(synced) == {"ask", "sources", "link", "unlink", "sync", "status", "forget", "help", "mode", "escalate"}
     assert None not in discord_api.commands  # guilds configured: nothing global
     for name, command in synced.items():
         expected = str(p.MANAGE_GUILD) if name in ADMIN_ONLY else None
         assert command["default_member_permissions"] == expected, name
     assert [o["name"] for o in synced["link"]["options"]] == ["source"]
     assert synced["ask"]["options"][0] | {"required": True} == synced["ask"]["options"][0]
+    assert [(o["name"], o.get("required", False)) for o in synced["ask"]["options"]] == [("question", True),
+                                                                                         ("private", False)]
+    assert [o["name"] for o in synced["escalate"]["options"]] == ["target", "off"]
 
 
 async def test_ask_is_deferred_then_answered_by_a_followup_with_citations_and_buttons(start_discord, discord_api):
@@ -50,7 +53,7 @@ async def test_ask_is_deferred_then_answered_by_a_followup_with_citations_and_bu
     assert embed["fields"][0]["name"] == "[1] Discord bot setup"
     buttons = [b["custom_id"] for row in message["components"] for b in row["components"]]
     answer_id = buttons[0].split(":")[2]
-    assert buttons == [f"lorebot:fb:{answer_id}:1", f"lorebot:fb:{answer_id}:0"]
+    assert buttons == [f"lorebot:fb:{answer_id}:1", f"lorebot:fb:{answer_id}:0", f"lorebot:ask:{answer_id}"]
     assert await running.bot.redis.exists(f"{running.bot.settings.key_prefix}:answer:{answer_id}")
 
 

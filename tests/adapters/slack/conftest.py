@@ -12,9 +12,10 @@ from adapters.slack.app import build_app, start_http
 from bot.core import Lorebot
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.adapters.slack.harness import CHANNEL, SECRET, SlackHTTP
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
+from testkit.fakes.slack_api import FakeSlack
+from testkit.slack_harness import CHANNEL, SECRET, SlackHTTP
 from tests.conftest import SAMPLES
-from tests.fakes.slack_api import FakeSlack
 
 
 @pytest.fixture
@@ -30,6 +31,7 @@ def slack_settings(make_settings, fake_openai, slack_api):
     def make(**env: object):
         return make_settings(**{
             "LOREBOT_EMBEDDINGS": "openai:fake-embed", "OPENAI_BASE_URL": fake_openai.base_url,
+            "LOREBOT_ABSTAIN_THRESHOLD": FAKE_ABSTAIN_THRESHOLD,
             "OPENAI_API_KEY": "sk-test-key", "LOREBOT_MODEL_RETRIES": 0,
             "SLACK_BOT_TOKEN": slack_api.bot_token, "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": slack_api.api_url, **env,
@@ -65,7 +67,9 @@ async def slack_http(slack_bot, slack_api) -> AsyncIterator[SlackHTTP]:
     slack = build_app(slack_bot)
     runner = await start_http(slack, "127.0.0.1", 0)
     host, port = runner.addresses[0][:2]
+    slack.support.start()
     async with aiohttp.ClientSession() as session:
         yield SlackHTTP(f"http://{host}:{port}", slack_api, session, slack)
     await runner.cleanup()
+    await slack.support.stop(10)
     await slack.replies.drain(10)

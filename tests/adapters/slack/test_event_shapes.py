@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot import keys
-from tests.adapters.slack.harness import (
+from testkit.fakes.slack_api import BOT_ID, BOT_USER
+from testkit.slack_harness import (
     APP_ID,
     CHANNEL,
     answered,
@@ -23,7 +24,6 @@ from tests.adapters.slack.harness import (
     thread_broadcast,
     until,
 )
-from tests.fakes.slack_api import BOT_ID, BOT_USER
 
 ANSWER = "Create the app from the manifest [1]."
 DMS = pytest.mark.parametrize("slack_env", [{"LOREBOT_DM_SOURCES": "*"}])
@@ -146,7 +146,8 @@ NOTES = ("The checkout tests live in https://git.example.com/acme/web/tree/main/
 async def test_an_answer_reaches_slack_with_urls_code_and_no_pings(slack_http, fake_openai):
     fake_openai.reply = lambda messages: NOTES
     ts = new_ts()
-    await slack_http.event(mention("Where do the checkout tests live?", ts=ts))
+    # a question the sample docs cover (the scripted reply is what is rendered)
+    await slack_http.event(mention("How do I connect Lorebot to Slack?", ts=ts))
     [final] = await answered(slack_http.api, CHANNEL, ts)
     body = final["blocks"][0]["text"]
     assert body["verbatim"] is True  # Slack parses no mention or link Lorebot did not write as markup

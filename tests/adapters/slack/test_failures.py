@@ -11,8 +11,8 @@ import pytest
 from adapters.slack.app import build_app, start_http
 from bot.core import REDIS_DOWN
 from bot.store.redis_server import ensure_embedded_redis, stop_embedded_redis
+from testkit.slack_harness import CHANNEL, SlackHTTP, answered, has_feedback, mention, new_ts, text_of
 from tests.adapters.slack.conftest import open_docs_bot
-from tests.adapters.slack.harness import CHANNEL, SlackHTTP, answered, has_feedback, mention, new_ts, text_of
 
 
 async def test_model_endpoint_down_falls_back_to_quoted_passages(slack_http, fake_openai):

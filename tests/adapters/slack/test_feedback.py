@@ -6,7 +6,7 @@ import json
 
 from adapters.slack.handlers import FEEDBACK_EXPIRED, FEEDBACK_THANKS
 from adapters.slack.render import HELPFUL, NOT_HELPFUL
-from tests.adapters.slack.harness import (
+from testkit.slack_harness import (
     CHANNEL,
     USER,
     answered,

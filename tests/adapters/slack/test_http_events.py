@@ -8,7 +8,8 @@ import time
 import pytest
 
 from adapters.slack.render import LOADING
-from tests.adapters.slack.harness import (
+from testkit.fakes.slack_api import BOT_ID, BOT_USER
+from testkit.slack_harness import (
     CHANNEL,
     USER,
     answered,
@@ -22,7 +23,6 @@ from tests.adapters.slack.harness import (
     text_of,
     until,
 )
-from tests.fakes.slack_api import BOT_ID, BOT_USER
 
 
 @pytest.mark.parametrize("slack_env", [{"LOREBOT_SLACK_STREAMING": "off"}])  # streamed: test_streaming.py

@@ -9,8 +9,8 @@ import pytest
 
 from adapters.slack.render import render_answer
 from bot.types import Answer, Citation
-from tests.adapters.slack.harness import CHANNEL, has_feedback, mention, new_ts, text_of, until
-from tests.fakes.slack_limits import check_message
+from testkit.fakes.slack_limits import check_message
+from testkit.slack_harness import CHANNEL, has_feedback, mention, new_ts, text_of, until
 
 MARK = re.compile(r"m\d{5}")
 

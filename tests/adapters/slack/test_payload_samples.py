@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 import pytest
 
 from adapters.slack.render import HELPFUL
-from tests.adapters.slack.harness import (
+from testkit.fakes.slack_api import BOT_USER, TEAM
+from testkit.slack_harness import (
     CHANNEL,
     USER,
     answered,
@@ -23,7 +24,6 @@ from tests.adapters.slack.harness import (
     text_of,
     until,
 )
-from tests.fakes.slack_api import BOT_USER, TEAM
 
 
 @pytest.fixture

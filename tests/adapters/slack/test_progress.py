@@ -11,7 +11,7 @@ import pytest
 from adapters.slack.app import web_client
 from adapters.slack.progress import EditBudget, Progress
 from adapters.slack.render import LOADING, SlackMessage, section
-from tests.adapters.slack.harness import CHANNEL, text_of
+from testkit.slack_harness import CHANNEL, text_of
 
 FINAL = SlackMessage("final answer", [section("final answer")])
 

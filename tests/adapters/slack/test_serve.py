@@ -12,8 +12,8 @@ import pytest
 from adapters.cli.processes import serving
 from adapters.slack.app import serve
 from bot.settings import SettingsError
+from testkit.slack_harness import CHANNEL, SlackHTTP, answered, event_callback, mention, new_ts, until
 from tests.adapters.slack.conftest import open_docs_bot
-from tests.adapters.slack.harness import CHANNEL, SlackHTTP, answered, event_callback, mention, new_ts, until
 
 
 def free_port() -> int:

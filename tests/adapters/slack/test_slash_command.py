@@ -7,7 +7,7 @@ import pytest
 
 from adapters.slack.commands import NOT_IN_CHANNEL
 from ingest.sources import Registry
-from tests.adapters.slack.harness import CHANNEL, USER, finished, has_feedback, text_of, until
+from testkit.slack_harness import CHANNEL, USER, finished, has_feedback, text_of, until
 
 
 def responses(api):

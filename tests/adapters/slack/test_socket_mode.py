@@ -7,8 +7,7 @@ import pytest
 
 from adapters.slack.app import build_app, socket_mode_handler
 from adapters.slack.render import HELPFUL
-from tests.adapters.slack.conftest import open_docs_bot
-from tests.adapters.slack.harness import (
+from testkit.slack_harness import (
     CHANNEL,
     answered,
     block_action,
@@ -21,6 +20,7 @@ from tests.adapters.slack.harness import (
     text_of,
     until,
 )
+from tests.adapters.slack.conftest import open_docs_bot
 
 
 @pytest.fixture

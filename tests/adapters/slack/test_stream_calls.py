@@ -15,9 +15,9 @@ from adapters.slack.progress import EditBudget, Progress
 from adapters.slack.render import render_answer, render_closing
 from adapters.slack.streaming import Recipient, StreamedAnswer, StreamSwitch
 from bot.types import Answer, Citation
-from tests.adapters.slack.harness import CHANNEL, USER, has_feedback
-from tests.fakes.slack_api import TEAM
-from tests.fakes.slack_limits import check_message, check_stop_blocks
+from testkit.fakes.slack_api import TEAM
+from testkit.fakes.slack_limits import check_message, check_stop_blocks
+from testkit.slack_harness import CHANNEL, USER, has_feedback
 
 TEXT = "Create the app, give it the **chat:write** scope [1] and pick Socket Mode [1]."
 ANSWER = Answer(TEXT, (Citation(1, "Slack app setup", "docs", "slack.md", "https://x.test/slack", "quote"),),

@@ -1,5 +1,5 @@
 """Answers streamed with chat.startStream / appendStream / stopStream, through the real AsyncApp and
-AsyncWebClient to the fake Slack API (which refuses what Slack refuses: tests.fakes.slack_limits);
+AsyncWebClient to the fake Slack API (which refuses what Slack refuses: testkit.fakes.slack_limits);
 the fall back to the placeholder and its edits where Slack will not stream; and errors mid-stream."""
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ import pytest
 
 from adapters.slack.render import HELPFUL, NOT_HELPFUL
 from adapters.slack.streaming import REPLACED
-from tests.adapters.slack.harness import (
+from testkit.fakes.slack_api import TEAM
+from testkit.fakes.slack_limits import MAX_MARKDOWN_TEXT
+from testkit.fakes.slack_streams import STREAM_METHODS
+from testkit.slack_harness import (
     CHANNEL,
     USER,
     answered,
@@ -23,9 +26,6 @@ from tests.adapters.slack.harness import (
     until,
 )
 from tests.adapters.slack.test_long_answers import MARK, long_text
-from tests.fakes.slack_api import TEAM
-from tests.fakes.slack_limits import MAX_MARKDOWN_TEXT
-from tests.fakes.slack_streams import STREAM_METHODS
 
 QUESTION = "How do I connect Lorebot to Slack?"
 

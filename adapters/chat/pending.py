@@ -1,0 +1,152 @@
+"""Questions waiting for people first (auto mode with a wait), kept in Redis so they survive a restart
+and are shared by every replica.
+
+A pending question is a JSON record by id (the message's dedupe key) plus a score in a sorted set: the
+Unix time it is due. Every process polls (`Poller`); taking due questions is one Lua script that moves
+each a lease ahead, so exactly one process holds it at a time, and a process that dies holding one
+lets it come due again when the lease ends (the answer itself is claimed per message, so a question
+is still answered once). `done` forgets it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot import keys
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 120.0  # how long a process holds a question it took before another may take it
+TAKE_AT_ONCE = 20
+
+# KEYS[1] the due set; ARGV now, lease end, limit. The due ids, each moved to the lease's end.
+_TAKE = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
+return due
+"""
+
+
+@dataclass(frozen=True)
+class PendingQuestion:
+    """What answering a waiting question needs, in platform terms the adapter reads back.
+
+    `id` is the message's dedupe key; `channel` where it was posted, `message` its id, `thread` the
+    thread its answer goes in (Slack: the message's ts; Discord: a forum post's thread, or "" to
+    start one), `user` the asker, `asked` when (Unix seconds)."""
+
+    id: str
+    channel: str
+    message: str
+    user: str
+    text: str
+    asked: float
+    thread: str = ""
+    team: str = ""
+    guild: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> PendingQuestion:
+        return cls(**json.loads(raw))
+
+
+class PendingQuestions:
+    """One adapter's waiting questions."""
+
+    def __init__(self, redis: Redis, prefix: str, platform: str, clock: Callable[[], float] = time.time):
+        self.redis = redis
+        self.due_key = keys.pending_questions(prefix, platform)
+        self.items_key = keys.pending_question(prefix, platform)
+        self.clock = clock
+        self._take = redis.register_script(_TAKE)
+
+    async def add(self, question: PendingQuestion, due: float) -> None:
+        """Keep `question` until `due` (Unix seconds)."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(self.items_key, question.id, question.to_json())
+        pipe.zadd(self.due_key, {question.id: due})
+        await pipe.execute()
+
+    async def take_due(self, limit: int = TAKE_AT_ONCE) -> list[PendingQuestion]:
+        """The questions due now, each held by this process for LEASE_SECONDS."""
+        now = self.clock()
+        ids = await self._take(keys=[self.due_key], args=[now, now + LEASE_SECONDS, limit])
+        found = []
+        for raw_id, raw in zip(ids, await self.redis.hmget(self.items_key, ids) if ids else []):
+            if raw is None:  # done elsewhere between the two calls
+                await self.redis.zrem(self.due_key, raw_id)
+                continue
+            found.append(PendingQuestion.from_json(raw))
+        return found
+
+    async def done(self, question_id: str) -> None:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.zrem(self.due_key, question_id)
+        pipe.hdel(self.items_key, question_id)
+        await pipe.execute()
+
+    async def count(self) -> int:
+        return int(await self.redis.zcard(self.due_key))
+
+
+class Poller:
+    """Takes due questions every `interval` seconds and hands each to `handle` (then forgets it, even
+    when handling failed: a question is worth one try, not a loop of failures)."""
+
+    def __init__(self, pending: PendingQuestions, handle: Callable[[PendingQuestion], Awaitable[None]],
+                 interval: float):
+        self.pending = pending
+        self.handle = handle
+        self.interval = interval
+        self._task: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[None]] = set()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop())
+
+    async def stop(self, grace: float = 10.0) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=grace)
+
+    async def poll_once(self) -> int:
+        """Start handling what is due now; how many."""
+        due = await self.pending.take_due()
+        for question in due:
+            task = asyncio.create_task(self._one(question))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+        return len(due)
+
+    async def _one(self, question: PendingQuestion) -> None:
+        try:
+            await self.handle(question)
+        except Exception:
+            log.exception("answering a waiting question failed")
+        try:
+            await self.pending.done(question.id)
+        except RedisError as exc:  # it comes due again after its lease; the answer claim holds it
+            log.warning("could not forget a waiting question: %s", type(exc).__name__)
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.poll_once()
+            except RedisError as exc:
+                log.warning("could not look for waiting questions: %s", type(exc).__name__)
+            await asyncio.sleep(self.interval)

@@ -1,0 +1,121 @@
+"""How sure Lorebot is that the passages it found answer the question: `confidence` in [0, 1].
+
+Computed from what retrieval found, with no model call beyond the question's one embedding (already
+made for the search). Two features (for a follow-up, see `assess`):
+
+- `similarity`: cosine similarity of the question's embedding to the best chunk (the vector side's top
+  candidate; the raw cosine, not a rank or a normalised score).
+- `coverage`: the share of the question's content words, weighted by BM25's IDF among the chunks the
+  channel can see (bot.retrieval.term_stats), that the best of the top three passages contains (title,
+  heading and text). A question whose rare words no passage holds is not answered by them.
+
+They are combined by a logistic model, `confidence = 1 / (1 + exp(-(BIAS + sum(WEIGHTS[f] * f))))`,
+fitted by `python -m bench.abstention --fit` on unanswerable questions made from SciFact and MS MARCO
+together (each dataset weighing the same; L2-regularised logistic regression), with the default local
+embedding model; fitted on either dataset alone it separates the other as well (README, "Confidence and
+abstention"). Also measured there and left out, because they did not help across both datasets: the
+agreement of the vector and keyword sides on the first document (helps on SciFact, hurts on MS MARCO,
+where a topic has many relevant passages), how far the best cosine stands above the other candidates
+(opposite signs on the two), the BM25 score and the score gaps.
+
+With another embedding model the cosine scale differs: measure it with `lorebot eval DATASET
+--abstention` and set LOREBOT_ABSTAIN_THRESHOLD (or a channel's threshold) accordingly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from bot.retrieval.query_text import search_terms, stem
+from bot.retrieval.retriever import Evidence, Retriever
+from bot.retrieval.term_stats import TermStats, term_stats
+from bot.types import Passage
+
+COVERAGE_PASSAGES = 3  # the passages an extractive answer quotes, and the first a model reads
+# Fitted by bench/abstention.py (see the module docstring); BIAS is the intercept.
+WEIGHTS: dict[str, float] = {"similarity": 12.87, "coverage": 3.0}
+BIAS = -9.23
+_SPACELESS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f]")
+
+
+@dataclass(frozen=True)
+class Features:
+    """The evidence of one search (see the module docstring for each)."""
+
+    similarity: float = 0.0
+    coverage: float = 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {"similarity": self.similarity, "coverage": self.coverage}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A search's passages, how sure the core is that they answer (0..1), and the features behind it
+    (of the search that gave the confidence)."""
+
+    passages: list[Passage]
+    confidence: float
+    features: Features
+
+
+def combine(f: Features) -> float:
+    """The logistic model over the features: a probability-like score in (0, 1)."""
+    z = BIAS + sum(WEIGHTS[name] * value for name, value in f.as_dict().items())
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def contains(text: str, root: str) -> bool:
+    """Whether `text` (lower-cased) holds a word of stem `root`: a word starting with it, or for
+    scripts written without spaces (Chinese, Japanese, Korean, Thai) the stem anywhere."""
+    if _SPACELESS.search(root):
+        return root in text
+    return re.search(r"(?<![^\W_])" + re.escape(root), text) is not None
+
+
+def coverage(question: str, passages: list[Passage], stats: TermStats) -> float:
+    """IDF-weighted share of the question's searched words found in the best single passage among the
+    first COVERAGE_PASSAGES; 0 when the question has no searched word."""
+    roots = list(dict.fromkeys(stem(t) for t in search_terms(question)))
+    weights = {r: stats.idf(r) for r in roots if r in stats.df}
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    best = 0.0
+    for p in passages[:COVERAGE_PASSAGES]:
+        text = f"{p.title}\n{p.heading}\n{p.text}".lower()
+        best = max(best, sum(w for r, w in weights.items() if contains(text, r)) / total)
+    return best
+
+
+def similarity(evidence: Evidence, query: str) -> float:
+    """The best cosine of the vector search of `query` (one query text of `evidence`); 0 without one."""
+    vector = next((hits for side, q, hits in evidence.runs if q == query and side == "vector"), [])
+    return vector[0][1] if vector else 0.0
+
+
+async def assess(retriever: Retriever, question: str, sources: list[str] | None, top_k: int,
+                 context: str = "", mode: str | None = None, context_weight: float = 0.5) -> Assessment:
+    """Search `question` (with `context`: the previous question or the thread, as Retriever.search does) and judge
+    the result. Coverage is always of the question's own words. A follow-up's search together with
+    its context counts too, but only as far as the question's own words are found in the passages
+    (its confidence times coverage): "Which intent does it need?" after a question about the Discord
+    bot is judged by the Discord pages, "How do I bake bread?" after it is not. Raises what the search
+    raises."""
+    evidence = Evidence()
+    passages = await retriever.search(question, sources, top_k, mode=mode, context=context,
+                                      context_weight=context_weight, evidence=evidence)
+    if not passages:
+        return Assessment(passages, 0.0, Features())
+    stats = await term_stats(retriever.indexes, search_terms(question), sources)
+    covered = coverage(question, passages, stats)
+    alone = Features(similarity(evidence, question), covered)
+    best = Assessment(passages, combine(alone), alone)
+    joined = next((q for _, q, _ in evidence.runs if q != question), None)
+    if joined is not None:
+        follow = Features(similarity(evidence, joined), covered)
+        if combine(follow) * covered > best.confidence:
+            best = Assessment(passages, combine(follow) * covered, follow)
+    return best

@@ -1,0 +1,1 @@
+"""Helpers of the robustness tests and benchmark: private Redis servers, fault injection, load."""

@@ -1,0 +1,66 @@
+"""`lorebot ask --json` carries confidence and answered; `lorebot eval --abstention` prints its figures.
+In-process through Typer's runner, against the session's Redis and the fake OpenAI server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli.app import app
+from testkit.fakes.openai_content import FAKE_ABSTAIN_THRESHOLD
+from tests.conftest import SAMPLES
+from tests.ingest.evaluation.test_evaluation import write_beir
+
+TOPICS = {
+    "d1": ("Volcanoes", "Basalt lava flows from shield volcanoes in Hawaii."),
+    "d2": ("Glaciers", "Glacier ice carves fjords in Norway over millennia."),
+    "d3": ("Coral reefs", "Coral bleaching follows warm ocean water around reefs."),
+    "d4": ("Deserts", "Sand dunes migrate across the Sahara with the wind."),
+    "d5": ("Rainforests", "Rainforest canopies in the Amazon hold most species of frogs."),
+    "d6": ("Tides", "The moon's gravity raises tides twice a day on ocean coasts."),
+    "d7": ("Caves", "Stalactites grow from limestone cave ceilings drop by drop."),
+    "d8": ("Geysers", "Old Faithful geyser erupts boiling water in Yellowstone."),
+}
+QUERIES = {"q1": "shield volcano lava Hawaii", "q2": "glacier fjords Norway", "q3": "coral bleaching reefs",
+           "q4": "Sahara sand dunes", "q5": "Amazon rainforest frogs", "q6": "moon gravity tides",
+           "q7": "limestone cave stalactites", "q8": "Yellowstone geyser eruption"}
+QRELS = {q: {f"d{q[1:]}": 1} for q in QUERIES}
+
+
+@pytest.fixture
+def cli(make_settings, fake_openai):
+    s = make_settings()
+    env = {"REDIS_URL": s.redis_url, "LOREBOT_KEY_PREFIX": s.key_prefix, "LOREBOT_DATA_DIR": str(s.data_dir),
+           "LOREBOT_EMBEDDINGS": "openai:fake-embed", "OPENAI_BASE_URL": fake_openai.base_url,
+           "LOREBOT_ABSTAIN_THRESHOLD": FAKE_ABSTAIN_THRESHOLD,
+           "OPENAI_API_KEY": "sk-test-key", "LOREBOT_MODEL_RETRIES": "0"}
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, list(args), env=env)
+
+
+def test_ask_json_has_confidence_and_answered(cli):
+    assert cli("ingest", str(SAMPLES), "--source", "docs", "--json").exit_code == 0
+    covered = json.loads(cli("ask", "How do I connect Lorebot to Slack?", "--json").stdout)
+    assert covered["answered"] is True and isinstance(covered["confidence"], float)
+    assert covered["mode"] == "generative" and covered["citations"][0]["title"] == "Slack app setup"
+    unrelated = json.loads(cli("ask", "How do I bake sourdough bread?", "--json").stdout)
+    assert (unrelated["answered"], unrelated["error"], unrelated["mode"]) == (False, "not_covered", "notice")
+    assert unrelated["confidence"] < covered["confidence"]
+    assert all(c["quote"] == "" for c in unrelated["citations"]) and unrelated["citations"]
+
+
+def test_eval_abstention_prints_its_figures(cli, tmp_path):
+    root = write_beir(tmp_path / "tiny", TOPICS, QUERIES, QRELS)
+    result = cli("eval", str(root), "--mode", "hybrid", "--abstention", "--json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["modes"]["hybrid"]["ndcg@10"] > 0.9  # the usual figures stay
+    a = figures["abstention"]
+    assert set(a) >= {"auroc", "threshold", "answered_when_answerable", "abstained_when_unanswerable"}
+    assert (a["answerable"], a["unanswerable"], a["withheld_docs"]) == (4, 4, 4)
+    # each query shares rare words with its own document only: withheld, nothing covers it
+    assert a["auroc"] == 1.0 and a["abstained_when_unanswerable"] == 1.0
+    table = cli("eval", str(root), "--mode", "hybrid", "--abstention")
+    assert table.exit_code == 0 and "ROC AUC 1.000" in table.stdout

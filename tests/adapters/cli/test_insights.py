@@ -1,0 +1,79 @@
+"""`lorebot gaps` and `lorebot topics` as a user runs them: traffic replayed with `lorebot ask
+--channel`, the JSON exactly as documented, the HTML pages self-contained, `--forget-user`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli.app import app
+from bot.types import Question
+from ingest.context import indexer_for
+from ingest.sources import Registry
+from tests.bot.insights.traffic import UNCOVERED, abstained
+from tests.conftest import SAMPLES
+
+THEME_KEYS = {"label", "count", "people", "trend", "questions", "nearest", "channels"}
+
+
+@pytest.fixture
+def cli_env(monkeypatch, redis_url, key_prefix, tmp_path, fake_openai):
+    for name, value in {"REDIS_URL": redis_url, "LOREBOT_KEY_PREFIX": key_prefix,
+                        "LOREBOT_DATA_DIR": str(tmp_path / "data"), "LOREBOT_EMBEDDINGS": "openai:fake-embed",
+                        "OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-test-key",
+                        "LOREBOT_LOG_LEVEL": "WARNING"}.items():  # the fake server logs in this process
+        monkeypatch.setenv(name, value)
+
+
+async def lorebot(*args: str) -> str:
+    result = await asyncio.to_thread(CliRunner().invoke, app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+async def test_gaps_and_topics_from_the_command_line(cli_env, fake_bot, tmp_path: Path):
+    assert (await indexer_for(fake_bot).sync("lorebot-docs", SAMPLES)).ok
+    await Registry(fake_bot.redis, fake_bot.settings.key_prefix).link("lorebot-docs", "slack:C1")
+    for i, text in enumerate(UNCOVERED["vpn"]):
+        await fake_bot.answers.record(Question("slack", "C1", text, user=f"U{i}"), abstained())
+    asked = json.loads(await lorebot("ask", "How do I connect Lorebot to Slack?", "--channel", "slack:C1", "--json"))
+    assert asked["answered"] and asked["id"]
+
+    report = json.loads(await lorebot("gaps", "--json", "--since", "7d", "--html", str(tmp_path / "gaps.html")))
+    assert set(report) == {"since", "questions", "unanswered", "themes"}
+    assert (report["questions"], report["unanswered"]) == (len(UNCOVERED["vpn"]) + 1, len(UNCOVERED["vpn"]))
+    assert all(set(t) == THEME_KEYS for t in report["themes"])
+    assert set(report["themes"][0]["nearest"]) == {"title", "source", "url", "score"}
+    assert "<table>" in (tmp_path / "gaps.html").read_text() and "<script" not in (tmp_path / "gaps.html").read_text()
+    other = json.loads(await lorebot("gaps", "--json", "--channel", "discord:5"))
+    assert (other["questions"], other["themes"]) == (0, [])
+
+    await lorebot("topics", "--html", str(tmp_path / "topics.html"))
+    page = (tmp_path / "topics.html").read_text()
+    assert "<svg" in page and "http" not in page.split("<svg", 1)[1].split("</svg>")[0].replace(
+        "http://www.w3.org/2000/svg", "")
+
+    assert "erased 1 questions of U0" in await lorebot("gaps", "--forget-user", "U0")
+    assert json.loads(await lorebot("gaps", "--json"))["unanswered"] == len(UNCOVERED["vpn"]) - 1
+
+
+async def test_bad_period_is_refused(cli_env):
+    result = await asyncio.to_thread(CliRunner().invoke, app, ["gaps", "--since", "a month"])
+    assert result.exit_code == 2 and "--since" in result.output
+
+
+async def test_channels_set_digest_and_reanswer(cli_env, fake_bot):
+    shown = await lorebot("channels", "set", "slack:C1", "--digest", "weekly", "--digest-to", "slack:C9",
+                          "--reanswer")
+    assert "weekly digest to slack:C9" in shown and "re-answers" in shown
+    config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
+    assert (config["digest"], config["digest_to"], config["reanswer"]) == ("weekly", "slack:C9", True)
+    refused = await asyncio.to_thread(CliRunner().invoke, app, ["channels", "set", "slack:C2", "--digest", "weekly"])
+    assert refused.exit_code == 2 and "digest needs a target" in refused.output
+    await lorebot("channels", "set", "slack:C1", "--digest", "off", "--no-reanswer")
+    config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
+    assert "reanswer" not in config and config.get("digest", "off") == "off"

@@ -1,0 +1,114 @@
+"""Confidence and abstention end to end: the sample export indexed with the real local model, questions
+it covers answered with high confidence, questions it does not cover abstained on (one short notice and
+the closest pages, no quotes), a channel's own threshold, and the generative model's "not covered"
+verdict through the fake OpenAI server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.answering.abstention import NOT_COVERED
+from bot.answering.answer_log import Outcome
+from bot.answering.verdict import MARKER
+from bot.channels import ChannelStore
+from bot.types import Question
+from ingest.context import indexer_for
+from testkit.fakes.openai_content import follow_not_covered
+from tests.conftest import REPO, SAMPLES
+
+DEMO = json.loads((REPO / "samples" / "demo-questions.json").read_text())
+UNRELATED = ["How do I bake sourdough bread?", "Who won the 2018 football World Cup?",
+             "What is our parental leave policy?"]
+
+
+def ask(text: str, channel: str = "local") -> Question:
+    return Question(platform="cli", channel=channel, text=text, user="u1")
+
+
+@pytest.fixture
+async def sample_bot(local_bot):
+    report = await indexer_for(local_bot).sync("lorebot-docs", SAMPLES)
+    assert report.ok
+    return local_bot
+
+
+async def test_covered_questions_are_answered_with_high_confidence(sample_bot):
+    threshold = sample_bot.settings.abstain_threshold
+    for item in DEMO:
+        answer = await sample_bot.answer(ask(item["question"]))
+        assert answer.answered and answer.error is None, (item, answer.confidence)
+        assert answer.confidence >= max(0.5, threshold), (item, answer.confidence)
+        assert answer.citations[0].title == item["page"]
+        assert (await sample_bot.answers.get(answer.id)).outcomes == (Outcome.ANSWERED,)
+
+
+async def test_unrelated_questions_abstain_with_the_closest_pages(sample_bot):
+    for text in UNRELATED:
+        answer = await sample_bot.answer(ask(text))
+        assert (answer.answered, answer.error, answer.mode) == (False, "not_covered", "notice"), (text, answer)
+        assert answer.confidence < sample_bot.settings.abstain_threshold
+        assert answer.text.startswith(NOT_COVERED) and ">" not in answer.text  # nothing quoted
+        assert 1 <= len(answer.citations) <= 3
+        assert all(c.quote == "" and c.title for c in answer.citations)
+        assert len({c.path for c in answer.citations}) == len(answer.citations)  # distinct pages
+        assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+        logged = await sample_bot.answers.get(answer.id)
+        assert logged is not None and not logged.answered and logged.outcomes == (Outcome.ABSTAINED,)
+        assert logged.confidence == pytest.approx(answer.confidence)
+    # an abstention is a turn of the conversation: a follow-up saying what was meant reads it as context
+    turns = await sample_bot.memory.recent(ask("").conversation)
+    assert [t.content for t in turns if t.role == "user"] == UNRELATED
+
+
+async def test_a_channels_threshold_overrides_the_default(sample_bot):
+    channels = ChannelStore(sample_bot.redis, sample_bot.settings.key_prefix)
+    covered, unrelated = DEMO[0]["question"], UNRELATED[0]
+    await channels.update("cli:local", threshold=0.0)  # this channel wants every answer
+    lenient = await sample_bot.answer(ask(unrelated))
+    assert lenient.answered and lenient.mode == "extractive" and lenient.citations[0].quote
+    await channels.update("cli:local", threshold=1.0)  # and this one none
+    strict = await sample_bot.answer(ask(covered))
+    assert (strict.answered, strict.error) == (False, "not_covered")
+    await channels.reset("cli:local")  # back to LOREBOT_ABSTAIN_THRESHOLD
+    assert (await sample_bot.answer(ask(covered))).answered
+    assert not (await sample_bot.answer(ask(unrelated))).answered
+
+
+@pytest.fixture
+async def generative_bot(make_settings, fake_openai):
+    from bot.core import Lorebot
+
+    bot = await Lorebot.open(make_settings(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="sk-test-123456"))
+    await indexer_for(bot).sync("lorebot-docs", SAMPLES)
+    yield bot
+    await bot.close()
+
+
+async def test_the_models_not_covered_verdict_abstains_and_is_never_streamed(generative_bot, fake_openai):
+    fake_openai.reply = follow_not_covered  # the model finds nothing and says so as the prompt asks
+    fake_openai.stream_pieces = 6
+    seen: list[str] = []
+
+    async def on_text(text: str) -> None:
+        seen.append(text)
+
+    answer = await generative_bot.answer(ask(DEMO[0]["question"]), on_text)
+    [request] = fake_openai.requests_to("/chat/completions")
+    assert MARKER in request.json["messages"][0]["content"]  # the prompt asks for the marker
+    assert (answer.answered, answer.error, answer.mode) == (False, "not_covered", "notice")
+    assert answer.text.startswith(NOT_COVERED) and MARKER not in answer.text
+    assert answer.confidence == 0.0 and all(c.quote == "" for c in answer.citations)
+    assert not any(MARKER[:3] in s for s in seen)
+
+
+async def test_a_generated_answer_carries_its_confidence(generative_bot, fake_openai):
+    answer = await generative_bot.answer(ask(DEMO[0]["question"]))
+    assert answer.mode == "generative" and answer.answered and answer.confidence >= 0.5
+
+
+async def test_below_the_threshold_the_model_is_not_asked(generative_bot, fake_openai):
+    answer = await generative_bot.answer(ask(UNRELATED[0]))
+    assert (answer.answered, answer.error) == (False, "not_covered")
+    assert fake_openai.requests_to("/chat/completions") == []

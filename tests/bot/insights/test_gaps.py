@@ -1,0 +1,64 @@
+"""The gap report on the real local model: uncovered topics come first, one theme each; covered
+questions stay out; one-offs come last; each theme names its nearest page and trend."""
+
+from __future__ import annotations
+
+import time
+
+from bot.insights.gaps import gap_report
+from bot.types import Question
+from ingest.context import indexer_for
+from ingest.sources import Registry
+from tests.bot.insights.traffic import COVERED, ONE_OFF, UNCOVERED, abstained, backdate, record_traffic
+from tests.conftest import SAMPLES
+
+SCOPE = "slack:C0000001"
+
+
+async def docs_bot(bot):
+    assert (await indexer_for(bot).sync("lorebot-docs", SAMPLES)).ok
+    await Registry(bot.redis, bot.settings.key_prefix).link("lorebot-docs", SCOPE)
+    return bot
+
+
+async def test_uncovered_topics_first_one_theme_each(local_bot):
+    bot = await docs_bot(local_bot)
+    await record_traffic(bot, SCOPE)
+    report = await gap_report(bot, 30 * 86400)
+    n_uncovered = sum(len(v) for v in UNCOVERED.values())
+    assert report["questions"] == n_uncovered + len(COVERED) + len(ONE_OFF)
+    assert report["unanswered"] == n_uncovered + len(ONE_OFF)
+    themes = report["themes"]
+    first = themes[:len(UNCOVERED)]
+    for topic, paraphrases in UNCOVERED.items():
+        holding = [t for t in themes if set(t["questions"]) & set(paraphrases)]
+        assert len(holding) == 1, (topic, [t["label"] for t in holding])
+        theme = holding[0]
+        assert theme in first and theme["count"] == len(paraphrases) == theme["people"]
+        assert theme["trend"] == len(paraphrases)  # nothing the month before
+        assert theme["channels"] == [SCOPE]
+        assert len(theme["questions"]) == min(3, len(paraphrases))
+        assert theme["nearest"]["source"] == "lorebot-docs" and 0 < theme["nearest"]["score"] < 1
+    assert not {q for t in themes for q in t["questions"]} & set(COVERED)
+    assert [t["count"] for t in themes[len(UNCOVERED):]] == [1] * len(ONE_OFF)
+    labels = {t["label"] for t in first}
+    assert any("vpn" in label.lower() for label in labels)
+    assert any("Elternzeit" in label or "elternzeit" in label for label in labels)
+    assert any("パスワード" in label for label in labels)
+
+
+async def test_trend_channels_and_period(local_bot):
+    bot = await docs_bot(local_bot)
+    now = time.time() + 60  # after the questions below
+    for i, text in enumerate(UNCOVERED["vpn"][:3]):  # three last month, one this month
+        q = Question("slack", "C0000001", text, user=f"U{i}")
+        await backdate(bot, await bot.answers.record(q, abstained()), now - 40 * 86400)
+    await bot.answers.record(Question("slack", "C0000001", UNCOVERED["vpn"][3], user="U9"), abstained())
+    await bot.answers.record(Question("discord", "42", "Where do I file my travel expenses?", user="7"), abstained())
+    report = await gap_report(bot, 30 * 86400, now=now)
+    vpn = next(t for t in report["themes"] if UNCOVERED["vpn"][3] in t["questions"])
+    assert (vpn["count"], vpn["trend"]) == (1, 1 - 3)
+    only = await gap_report(bot, 30 * 86400, ["discord:42"], now=now)
+    assert [t["channels"] for t in only["themes"]] == [["discord:42"]]
+    assert only["themes"][0]["nearest"] is None  # no source is linked to that channel
+    assert (await gap_report(bot, 7 * 86400, ["slack:C0000001"], now=now - 35 * 86400))["unanswered"] == 3
