@@ -111,15 +111,18 @@ class Poller:
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._loop())
 
     async def stop(self, grace: float = 10.0) -> None:
+        self._stopping = True  # the loop ends at its next turn even if a library swallowed the cancel
         if self._task is not None:
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await asyncio.wait({self._task}, timeout=grace)  # a shutdown is bounded, whatever happens below
             self._task = None
         if self._running:
             await asyncio.wait(set(self._running), timeout=grace)
@@ -144,7 +147,7 @@ class Poller:
             log.warning("could not forget a waiting question: %s", type(exc).__name__)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.poll_once()
             except RedisError as exc:
