@@ -343,6 +343,10 @@ async def test_an_abstention_speaks_when_mentioned_and_hands_off_to_the_target(s
     assert "don't cover this" in text_of(not_covered) and len(text_of(not_covered)) < 600
     assert handoff["text"] == f"<!subteam^{SUPPORT}>, could someone help here? <@{USER}> asked: “{UNCOVERED}”"
     answer_id = button_value(handoff, RESOLVED)
+    for _ in range(100):  # the outcome is stored just after the hand-off is posted
+        if await outcomes(slack_http, answer_id) == (Outcome.ABSTAINED, Outcome.ESCALATED):
+            break
+        await asyncio.sleep(0.05)
     assert await outcomes(slack_http, answer_id) == (Outcome.ABSTAINED, Outcome.ESCALATED)
 
 
