@@ -22,6 +22,7 @@ import snowballstemmer
 from redisvl.query.filter import Tag
 from redisvl.utils.stopwords import get_stopwords
 
+from bot.retrieval.arabic import is_stopword, written_forms
 from bot.retrieval.languages import (
     normalise,
     question_language,
@@ -50,6 +51,7 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _WORD_OR_MARK = re.compile(r"[^\W_]+|\S")
 _EXACT = re.compile(r"[^\W_]+(?:_[^\W_]+)*")  # tokens asked for as written: words joined by "_"
 MAX_TERMS = 48
+MAX_FORMS = 64  # Arabic light-stemmed forms asked as written (bot.retrieval.arabic), per question
 MAX_TERM_CHARS = 64
 _STEMMERS: dict[str, Any] = {}
 _STOPWORDS_BY_LANGUAGE: dict[str, frozenset[str]] = {"english": STOPWORDS}
@@ -98,12 +100,15 @@ def search_terms(text: str, language: str = "english") -> list[str]:
 @dataclass(frozen=True)
 class Keywords:
     """What a question is searched for by keyword: `terms` stemmed in `language` (a Snowball name,
-    "" for none), `exact` tokens as written, and `han` runs for the index to segment as Chinese."""
+    "" for none), `exact` tokens as written, `han` runs for the index to segment as Chinese, and
+    `forms`: Arabic words' light-stemmed forms (bot.retrieval.arabic), asked as written on top of
+    their stems."""
 
     terms: list[str]
     language: str = "english"
     exact: list[str] = field(default_factory=list)
     han: list[str] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.exact or self.han)
@@ -117,6 +122,10 @@ def keywords(text: str, indexed: frozenset[str] | None = None) -> Keywords:
     language = stemmer_language(code) if code else "english"
     skip = stopwords(redisearch_language(code))
     terms = search_terms(text, redisearch_language(code))
+    forms: list[str] = []
+    if language == "arabic":
+        terms = [t for t in terms if not is_stopword(t, skip)]
+        forms = [form for t in terms for form in written_forms(t)][:MAX_FORMS]
     joined, parts = identifier_forms(text)
     for part in parts:
         if part not in terms and part not in skip:
@@ -127,7 +136,8 @@ def keywords(text: str, indexed: frozenset[str] | None = None) -> Keywords:
     # Chinese segments come from the index's own segmenter (friso), so they match what it indexed;
     # Japanese and Korean (kana, hangul) are left to the n-grams.
     han = han_runs(text) if HAS_CJK.search(text) and not HAS_KANA_OR_HANGUL.search(text) else []
-    return Keywords(terms[:MAX_TERMS], language, list(dict.fromkeys(exact))[:MAX_TERMS], han)
+    return Keywords(terms[:MAX_TERMS], language, list(dict.fromkeys(exact))[:MAX_TERMS], han,
+                    list(dict.fromkeys(forms)))
 
 
 def _runs(text: str, skip: frozenset[str]) -> list[list[str]]:
@@ -143,7 +153,7 @@ def _runs(text: str, skip: frozenset[str]) -> list[list[str]]:
 
 
 def full_text_query(terms: list[str], sources: list[str] | None, language: str = "english",
-                    exact: Sequence[str] = ()) -> str:
+                    exact: Sequence[str] = (), forms: Sequence[str] = ()) -> str:
     """A RediSearch query (run with VERBATIM) for any of `terms` (from search_terms), each matched in
     any of its forms (stemmed in `language`, a Snowball name; "": unstemmed) and counted once, or
     any of the `exact` tokens as written, in chunks of `sources` (None: all), which do not score.
@@ -171,10 +181,14 @@ def full_text_query(terms: list[str], sources: list[str] | None, language: str =
     for token in exact:
         if _EXACT.fullmatch(token):
             words.setdefault(token, None)
-    if not words:
+    clauses = list(words)
+    # Written forms are clauses of their own even when a stem above is spelt the same: a chunk
+    # holding the word as asked scores for it on top of its stem (bot.retrieval.arabic).
+    clauses += [token for token in dict.fromkeys(forms) if _EXACT.fullmatch(token)]
+    if not clauses:
         return ""
     if sources is None:
-        return " | ".join(words)
+        return " | ".join(clauses)
     union = list(sources) * 2 if len(sources) == 1 else list(sources)
     flt = f"{Tag('source') == union}=>{{$weight:0.0}}"
-    return " | ".join(f"({flt} {w})" for w in words)
+    return " | ".join(f"({flt} {w})" for w in clauses)

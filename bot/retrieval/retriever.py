@@ -217,7 +217,7 @@ class Retriever:
 
     async def _bm25(self, words: Keywords, sources: list[str] | None) -> list[dict]:
         exact = words.exact + (await self._segments(words.han) if words.han else [])
-        text = full_text_query(words.terms, sources, words.language, exact)
+        text = full_text_query(words.terms, sources, words.language, exact, words.forms)
         if not text:
             return []
         query = FilterQuery(

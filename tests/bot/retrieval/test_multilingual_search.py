@@ -111,3 +111,15 @@ async def test_full_width_and_ligatures_match_their_plain_forms(fake_bot, tmp_pa
     await indexer_for(fake_bot).sync("nfkc", write_pages(tmp_path / "nfkc", pages))
     assert await first_title(fake_bot, "financial report FY2024", "nfkc") == "Budget"
     assert await first_title(fake_bot, "ｆｉｎａｎｃｉａｌ", "nfkc") == "Budget"
+
+
+async def test_arabic_word_as_asked_outranks_a_word_of_its_root(fake_bot, tmp_path):
+    pages = {
+        # الكتابة ("writing") and الكتاب ("the book") share Snowball's stem كتاب; only one page
+        # holds the word asked for, with the conjunction written onto it.
+        "Page A": "الكتابة مهارة والكتابة تحتاج إلى تدريب كل يوم في المدرسة.",
+        "Page B": "والكتاب موجود في المدرسة منذ سنوات طويلة.",
+        "Page C": "الحديقة كبيرة وفيها أشجار كثيرة.",
+    }
+    await indexer_for(fake_bot).sync("ar", write_pages(tmp_path / "ar", pages))
+    assert await first_title(fake_bot, "أين الكتاب؟", "ar") == "Page B"

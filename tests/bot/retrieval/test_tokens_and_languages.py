@@ -86,3 +86,27 @@ def test_identifier_question_asks_for_the_joined_form_as_written():
     assert words.exact == ["db_pool_max_size"]
     query = full_text_query(words.terms, None, words.language, words.exact)
     assert query.endswith("| db_pool_max_size") and r"\+pool" in query
+
+
+def test_arabic_light_stems_and_their_written_forms():
+    from bot.retrieval.arabic import fold, light_stem, written_forms
+
+    assert light_stem("والكتاب") == light_stem("بالكتاب") == light_stem("للكتاب") == light_stem("كتاب") == "كتاب"
+    assert light_stem("الكتابة") == "كتابة"  # the word's own ending stays: another word than كتاب
+    assert light_stem("ولد") == "ولد"  # و is kept on a 3-letter word
+    assert written_forms("الكتاب")[:3] == ("كتاب", "والكتاب", "بالكتاب")
+    assert "الكتاب" in written_forms("كتاب") and "وكتاب" in written_forms("كتاب")
+    assert written_forms("book") == ()
+    assert fold("هى") == "هي" and fold("أين") == fold("اين") and fold("خَيْرُ") == "خير"
+
+
+def test_arabic_questions_ask_light_forms_and_drop_folded_stopwords():
+    arabic = frozenset({"arabic", "english"})
+    words = keywords("ما هى الابراج الفلكية؟", arabic)
+    assert words.language == "arabic"
+    assert words.terms == ["الابراج", "الفلكية"]  # هى is the stopword هي typed without its dots
+    assert "الفلكية" in words.forms and "فلكية" in words.forms
+    query = full_text_query(words.terms, None, words.language, words.exact, words.forms)
+    assert "\\+فلك" in query.split(" | ") and query.split(" | ").count("الفلكية") == 1
+    # English questions get no written forms: their stems alone, as before.
+    assert keywords("What are the zodiac signs?", arabic).forms == []
