@@ -2,13 +2,16 @@
 whose documents were withheld (ingest.evaluation.abstention), on SciFact and MS MARCO, plus the
 non-English sets as a check that they do not become all-abstain. Also fits the confidence model.
 
-    python -m bench.abstention [--fit] [--seed 13] [--scifact DIR]
+    python -m bench.abstention [--fit [--write]] [--seed 13] [--scifact DIR]
 
 For each dataset it prints the ROC AUC of the shipped confidence (bot.answering.confidence), and at
 LOREBOT_ABSTAIN_THRESHOLD the share of answerable questions answered and of unanswerable ones abstained
 on. With --fit it also fits the logistic model's weights on the two datasets together (each weighing the
-same), reports them cross-validated across the datasets (fitted on one, measured on the other) and the
-threshold rule's choice, for copying into bot/answering/confidence.py and bot/settings.py.
+same) and reports them cross-validated: leave-one-dataset-out (fitted on one, measured on the other) and
+5-fold within both (each question scored by a model that did not see it), with the threshold rule's
+choice on the cross-validated scores and on the final fit's. --write keeps the fit, with this command,
+in bot/answering/confidence_weights.json (the default threshold, bot/settings.py, is set by hand from
+"threshold_rule").
 
 Writes bench/results/abstention.json and abstention_roc.png. The corpora are indexed once in
 LOREBOT_DATA_DIR (default .lorebot-bench, git-ignored) and reused.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -25,7 +29,8 @@ import numpy as np
 
 from adapters.settings import load_settings
 from bench.common import RESULTS, save
-from bot.answering.confidence import BIAS, WEIGHTS
+from bot.answering.confidence import FEATURES, WEIGHTS_FILE
+from bot.answering.confidence import fitted as shipped
 from ingest.evaluation.abstention import DEFAULT_SEED, Case, auroc, run_abstention, shares
 from ingest.evaluation.dataset import load_judged
 
@@ -35,22 +40,22 @@ CASES = SHARED.parent / "cases"
 FITTED = {"scifact": (SHARED / "scifact-dev", "train"), "msmarco": (SHARED / "msmarco-subset50", "test")}
 CHECKED = {"arcd": (SHARED / "arcd-subset50", "test"), "cjk-chinese": (CASES / "cjk-chinese-eval", "test"),
            "cjk-english": (CASES / "cjk-english-eval", "test")}
-FEATURES = list(WEIGHTS)
+FOLDS = 5
 ANSWERED_AT_LEAST = 0.90  # the threshold rule: the highest at which each fitted dataset answers this share
 
 
-def matrix(cases: list[Case]) -> tuple[np.ndarray, np.ndarray]:
-    return np.array([[c.features[f] for f in FEATURES] for c in cases]), np.array([int(c.answerable) for c in cases])
+def matrix(cases: list[Case], features: list[str] = FEATURES) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([[c.features[f] for f in features] for c in cases]), np.array([int(c.answerable) for c in cases])
 
 
-def fit(sets: dict[str, list[Case]]) -> tuple[np.ndarray, float]:
+def fit(sets: dict[str, list[Case]], features: list[str] = FEATURES) -> tuple[np.ndarray, float]:
     """Logistic regression on the raw features of `sets` together, each set weighing the same in total
     (L2, C=1 on standardised features, mapped back to raw-feature weights)."""
     from sklearn.linear_model import LogisticRegression
 
     xs, ys, ws = [], [], []
     for cases in sets.values():
-        x, y = matrix(cases)
+        x, y = matrix(cases, features)
         xs.append(x)
         ys.append(y)
         ws.append(np.full(len(y), 1.0 / len(y)))
@@ -61,8 +66,8 @@ def fit(sets: dict[str, list[Case]]) -> tuple[np.ndarray, float]:
     return coef, float(model.intercept_[0] - (coef * mu).sum())
 
 
-def scored(cases: list[Case], coef: np.ndarray, bias: float) -> list[Case]:
-    x, _ = matrix(cases)
+def scored(cases: list[Case], coef: np.ndarray, bias: float, features: list[str] = FEATURES) -> list[Case]:
+    x, _ = matrix(cases, features)
     z = np.clip(x @ coef + bias, -50, 50)
     return [Case(c.qid, c.answerable, float(1 / (1 + np.exp(-v))), c.features) for c, v in zip(cases, z)]
 
@@ -76,6 +81,25 @@ def threshold_rule(sets: dict[str, list[Case]]) -> float:
         if all(shares(cases, float(t))[0] >= ANSWERED_AT_LEAST for cases in sets.values()):
             best = round(float(t), 2)
     return best
+
+
+def cross_validated(sets: dict[str, list[Case]], folds: int = FOLDS,
+                    features: list[str] = FEATURES) -> dict[str, list[Case]]:
+    """Every case scored by a model fitted (as `fit`) on the other folds of every set: folds
+    stratified by answerability within each set, seeded."""
+    from sklearn.model_selection import StratifiedKFold
+
+    split = StratifiedKFold(folds, shuffle=True, random_state=0)
+    parts = {name: list(split.split(np.zeros(len(cases)), [c.answerable for c in cases]))
+             for name, cases in sets.items()}
+    out: dict[str, list[Case | None]] = {name: [None] * len(cases) for name, cases in sets.items()}
+    for k in range(folds):
+        coef, bias = fit({name: [cases[i] for i in parts[name][k][0]] for name, cases in sets.items()}, features)
+        for name, cases in sets.items():
+            held = parts[name][k][1]
+            for i, case in zip(held, scored([cases[i] for i in held], coef, bias, features)):
+                out[name][i] = case
+    return {name: [c for c in cases if c is not None] for name, cases in out.items()}
 
 
 def figures(cases: list[Case], threshold: float) -> dict:
@@ -111,6 +135,8 @@ def plot(curves: dict[str, list[Case]], threshold: float, path: Path) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fit", action="store_true", help="fit the confidence model's weights")
+    parser.add_argument("--write", action="store_true", help="with --fit: keep the fit in "
+                        f"bot/answering/{WEIGHTS_FILE.name}")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--scifact", type=Path, default=FITTED["scifact"][0],
                         help="the SciFact folder (e.g. a smaller corpus sample on a slow machine)")
@@ -127,7 +153,8 @@ async def main() -> None:
             continue
         _, runs[name] = await run_abstention(settings, root, load_judged(root, split), args.seed)
         print(name, figures(runs[name], threshold), flush=True)
-    result: dict = {"seed": args.seed, "weights": {**WEIGHTS, "bias": BIAS}, "scifact": str(args.scifact),
+    weights, bias = shipped()
+    result: dict = {"seed": args.seed, "weights": {**weights, "bias": bias}, "scifact": str(args.scifact),
                     "datasets": {name: figures(cases, threshold) | {"questions": len(cases)}
                                  for name, cases in runs.items()}}
     fitted = {name: runs[name] for name in FITTED if name in runs}
@@ -137,13 +164,22 @@ async def main() -> None:
         for train, test in ((a, b), (b, a)):  # fitted on one dataset, measured on the other
             coef, bias = fit({train: fitted[train]})
             cross[f"{train}->{test}"] = round(auroc(scored(fitted[test], coef, bias)), 4)
+        folded = cross_validated(fitted)
+        folded_rule = threshold_rule(folded)
         coef, bias = fit(fitted)
         refit = {name: scored(cases, coef, bias) for name, cases in fitted.items()}
         rule = threshold_rule(refit)
         result["fit"] = {"weights": {f: round(float(c), 3) for f, c in zip(FEATURES, coef)}, "bias": round(bias, 3),
-                         "cross_dataset_auroc": cross, "threshold_rule": rule,
+                         "leave_one_dataset_out_auroc": cross, "threshold_rule": rule,
+                         f"cross_validated_{FOLDS}_fold": {"threshold_rule": folded_rule} | {
+                             name: figures(cases, folded_rule) for name, cases in folded.items()},
                          "in_sample": {name: figures(cases, rule) for name, cases in refit.items()}}
         print("fit:", result["fit"])
+        if args.write:
+            kept = {"command": "python -m bench.abstention --fit --write", "seed": args.seed,
+                    "datasets": {name: len(cases) for name, cases in fitted.items()}} | result["fit"]
+            WEIGHTS_FILE.write_text(json.dumps(kept, indent=2) + "\n", encoding="utf-8")
+            print(f"written to {WEIGHTS_FILE}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     plot({n: c for n, c in runs.items() if n in FITTED or n == "arcd"}, threshold, RESULTS / "abstention_roc.png")
     print(f"written to {save('abstention', result)} and {RESULTS / 'abstention_roc.png'}")

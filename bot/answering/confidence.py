@@ -1,7 +1,8 @@
 """How sure Lorebot is that the passages it found answer the question: `confidence` in [0, 1].
 
-Computed from what retrieval found, with no model call beyond the question's one embedding (already
-made for the search). Two features (for a follow-up, see `assess`):
+Computed from what retrieval found (bot.retrieval.retriever.Evidence: each side's candidates with
+their raw scores), with no model call beyond the question's one embedding (already made for the
+search). The features (FEATURES; for a follow-up, see `assess`):
 
 - `similarity`: cosine similarity of the question's embedding to the best chunk (the vector side's top
   candidate; the raw cosine, not a rank or a normalised score).
@@ -9,14 +10,17 @@ made for the search). Two features (for a follow-up, see `assess`):
   channel can see (bot.retrieval.term_stats), that the best of the top three passages contains (title,
   heading and text). A question whose rare words no passage holds is not answered by them.
 
-They are combined by a logistic model, `confidence = 1 / (1 + exp(-(BIAS + sum(WEIGHTS[f] * f))))`,
-fitted by `python -m bench.abstention --fit` on unanswerable questions made from SciFact and MS MARCO
-together (each dataset weighing the same; L2-regularised logistic regression), with the default local
-embedding model; fitted on either dataset alone it separates the other as well (README, "Confidence and
-abstention"). Also measured there and left out, because they did not help across both datasets: the
-agreement of the vector and keyword sides on the first document (helps on SciFact, hurts on MS MARCO,
-where a topic has many relevant passages), how far the best cosine stands above the other candidates
-(opposite signs on the two), the BM25 score and the score gaps.
+They are combined by a logistic model, `confidence = 1 / (1 + exp(-(bias + sum(weights[f] * f))))`,
+whose weights are fitted by `python -m bench.abstention --fit --write` on unanswerable questions made
+from SciFact and MS MARCO together (each dataset weighing the same; L2-regularised logistic
+regression), with the default local embedding model, judged leave-one-dataset-out, and kept with that
+command in confidence_weights.json beside this module. Measured with `python -m
+bench.confidence_candidates` and left out, because none separated better across both datasets
+(README, "Confidence and abstention"): the cosine of the question to the closest single sentence of the
+top passages (it costs a batch of sentence embeddings per question), the agreement of the vector and
+keyword sides, how far the best cosine stands above the 10th, the best BM25 score against the sum of
+the question's IDFs and against the 10th score, and the coverage of the question's words by the best
+sentence alone.
 
 With another embedding model the cosine scale differs: measure it with `lorebot eval DATASET
 --abstention` and set LOREBOT_ABSTAIN_THRESHOLD (or a channel's threshold) accordingly.
@@ -24,19 +28,21 @@ With another embedding model the cosine scale differs: measure it with `lorebot 
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
 
+from bot.retrieval.languages import normalise
 from bot.retrieval.query_text import search_terms, stem
 from bot.retrieval.retriever import Evidence, Retriever
 from bot.retrieval.term_stats import TermStats, term_stats
 from bot.types import Passage
 
 COVERAGE_PASSAGES = 3  # the passages an extractive answer quotes, and the first a model reads
-# Fitted by bench/abstention.py (see the module docstring); BIAS is the intercept.
-WEIGHTS: dict[str, float] = {"similarity": 12.87, "coverage": 3.0}
-BIAS = -9.23
+WEIGHTS_FILE = Path(__file__).with_name("confidence_weights.json")
 _SPACELESS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f]")
 
 
@@ -48,7 +54,10 @@ class Features:
     coverage: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
-        return {"similarity": self.similarity, "coverage": self.coverage}
+        return asdict(self)
+
+
+FEATURES = list(Features().as_dict())
 
 
 @dataclass(frozen=True)
@@ -61,9 +70,22 @@ class Assessment:
     features: Features
 
 
-def combine(f: Features) -> float:
-    """The logistic model over the features: a probability-like score in (0, 1)."""
-    z = BIAS + sum(WEIGHTS[name] * value for name, value in f.as_dict().items())
+@lru_cache(maxsize=1)
+def fitted() -> tuple[dict[str, float], float]:
+    """(weight of each feature, bias) as bench.abstention fitted them (confidence_weights.json).
+    Raises RuntimeError when the file was fitted for other features."""
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    if list(data["weights"]) != FEATURES:
+        raise RuntimeError(f"{WEIGHTS_FILE.name} was fitted for other features: run bench.abstention --fit --write")
+    return {k: float(v) for k, v in data["weights"].items()}, float(data["bias"])
+
+
+def combine(f: Features, weights: dict[str, float] | None = None, bias: float | None = None) -> float:
+    """The logistic model over the features: a probability-like score in (0, 1). Without `weights` and
+    `bias`, the fitted ones."""
+    if weights is None or bias is None:
+        weights, bias = fitted()
+    z = bias + sum(weights[name] * value for name, value in f.as_dict().items())
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
@@ -111,9 +133,10 @@ async def assess(retriever: Retriever, question: str, sources: list[str] | None,
         return Assessment(passages, 0.0, Features())
     stats = await term_stats(retriever.indexes, search_terms(question), sources)
     covered = coverage(question, passages, stats)
-    alone = Features(similarity(evidence, question), covered)
+    own = normalise(question)  # the text the search asked: Retriever.search normalises it (NFKC)
+    alone = Features(similarity(evidence, own), covered)
     best = Assessment(passages, combine(alone), alone)
-    joined = next((q for _, q, _ in evidence.runs if q != question), None)
+    joined = next((q for _, q, _ in evidence.runs if q != own), None)
     if joined is not None:
         follow = Features(similarity(evidence, joined), covered)
         if combine(follow) * covered > best.confidence:
