@@ -105,6 +105,12 @@ class FakeDiscord(DiscordThreads, DiscordWorld, BackgroundServer):
     def choices(self, token: str) -> list[dict[str, Any]] | None:
         return self.store.choices(token)
 
+    def synced_command(self, name: str, guild_id: str | None) -> dict[str, Any] | None:
+        """In a guild its own commands and the global ones are usable, in a DM the global ones."""
+        with self._lock:
+            usable = [*(self.commands.get(guild_id, []) if guild_id else []), *self.commands.get(None, [])]
+        return next((dict(c) for c in usable if c["name"] == name), None)
+
     def channel_messages(self, channel_id: str) -> list[dict[str, Any]]:
         return self.store.channel_messages(channel_id)
 

@@ -11,6 +11,8 @@ import itertools
 from datetime import UTC, datetime
 from typing import Any
 
+from testkit.fakes.discord_options import typed_options
+
 _ids = itertools.count(1_200_000_000_000_000_000)
 
 TEXT, DM, PUBLIC_THREAD, FORUM = 0, 1, 11, 15  # channel types
@@ -134,9 +136,18 @@ def interaction(kind: int, data: dict[str, Any], *, app_id: str, channel: dict[s
     return payload
 
 
-def slash_data(name: str, options: dict[str, str], guild_id: str | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": snowflake(), "name": name, "type": 1,
-                            "options": [{"type": STRING, "name": k, "value": v} for k, v in options.items()]}
+def slash_data(name: str, options: dict[str, Any], guild_id: str | None = None,
+               definition: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A slash command's data. With the command's synced `definition`, the options are typed (and
+    checked) as Discord's client sends them (testkit.fakes.discord_options); without, all strings."""
+    if definition is not None:
+        typed, resolved = typed_options(definition, options)
+    else:
+        typed, resolved = [{"type": STRING, "name": k, "value": v} for k, v in options.items()], {}
+    data: dict[str, Any] = {"id": definition["id"] if definition else snowflake(), "name": name, "type": 1,
+                            "options": typed}
+    if resolved:
+        data["resolved"] = resolved
     if guild_id:
         data["guild_id"] = guild_id
     return data

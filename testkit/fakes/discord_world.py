@@ -42,12 +42,20 @@ class DiscordWorld:
                 "bot_require_code_grant": False, "owner": self.user, "team": None, "verify_key": "0" * 64,
                 "flags": 0, "bot": self.bot_user, "interactions_endpoint_url": None}
 
+    def synced_command(self, name: str, guild_id: str | None) -> dict[str, Any] | None:
+        """The definition of command `name` usable there, as the bot synced it (None: not known)."""
+        return None
+
     def slash(self, name: str, *, where: dict[str, Any] | None = None, permissions: int = p.MEMBER_PERMISSIONS,
-              roles: tuple[str, ...] = (), **options: str) -> dict[str, Any]:
-        """A slash command interaction from `user` in `where` (default: the text channel)."""
+              roles: tuple[str, ...] = (), **options: Any) -> dict[str, Any]:
+        """A slash command interaction from `user` in `where` (default: the text channel). Once the
+        command is synced, its options are typed by its definition, and what Discord's client would not
+        send is refused (testkit.fakes.discord_options.OptionRefused); a user or role option takes
+        the API object (`colleague`, `admin_role`)."""
         where = where or self.channel
         guild_id = None if where["type"] == p.DM else self.guild_id
-        return p.interaction(p.CHAT_INPUT, p.slash_data(name, options, guild_id), app_id=self.app_id, channel=where,
+        data = p.slash_data(name, options, guild_id, self.synced_command(name, guild_id))
+        return p.interaction(p.CHAT_INPUT, data, app_id=self.app_id, channel=where,
                              who=self.user, guild_id=guild_id, permissions=permissions, roles=roles)
 
     def autocomplete(self, name: str, option: str, typed: str, *, permissions: int = p.MEMBER_PERMISSIONS,
