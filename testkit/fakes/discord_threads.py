@@ -49,6 +49,12 @@ class DiscordThreads:
             elif event == "THREAD_CREATE":
                 self.threads_started.setdefault(data["id"], data)
 
+    def channel_of(self, channel_id: str) -> dict[str, Any]:
+        """A thread started here, else the world's channel with this id."""
+        with self._people_lock:
+            started = self.threads_started.get(channel_id)
+        return started or super().channel_of(channel_id)  # type: ignore[misc]
+
     def _known_channels(self) -> set[str]:
         with self._people_lock:
             started = set(self.threads_started)

@@ -65,11 +65,16 @@ class DiscordWorld:
                              app_id=self.app_id, channel=self.channel, who=self.user, guild_id=self.guild_id,
                              permissions=permissions, roles=roles)
 
-    def click(self, custom_id: str, message: dict[str, Any]) -> dict[str, Any]:
-        """A button press on `message` (as the fake holds it) by `user`."""
+    def channel_of(self, channel_id: str) -> dict[str, Any]:
+        """The channel (or thread) object with this id (the text channel when not known)."""
+        known = (self.channel, self.thread, self.forum, self.dm)
+        return next((c for c in known if c["id"] == channel_id), self.channel)
+
+    def click(self, custom_id: str, message: dict[str, Any], who: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A button press on `message` (as the fake holds it), where it is, by `who` (default: `user`)."""
         in_dm = message["channel_id"] == self.dm["id"]
         return p.interaction(p.COMPONENT, p.button_data(custom_id), app_id=self.app_id,
-                             channel=self.dm if in_dm else self.channel, who=self.user,
+                             channel=self.channel_of(message["channel_id"]), who=who or self.user,
                              guild_id=None if in_dm else self.guild_id, message=message)
 
     def mention(self, text: str, where: dict[str, Any] | None = None) -> dict[str, Any]:
