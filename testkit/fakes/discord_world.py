@@ -112,10 +112,11 @@ class DiscordWorld:
         return p.message(p.snowflake(), self.channel["id"], self.user, f"<@&{self.lorebot_role['id']}> {text}",
                          guild_id=self.guild_id, member=p.member(self.user), mention_roles=[self.lorebot_role["id"]])
 
-    def reply_to(self, replied: dict[str, Any], text: str, *, ping: bool = False) -> dict[str, Any]:
-        """`user` replying to `replied` (a message as the fake holds it) in its channel."""
-        return p.reply(p.snowflake(), replied, self.user, text, ping=ping, guild_id=self.guild_id,
-                       member=p.member(self.user))
+    def reply_to(self, replied: dict[str, Any], text: str, *, ping: bool = False,
+                 who: dict[str, Any] | None = None) -> dict[str, Any]:
+        """`who` (default: `user`) replying to `replied` (a message as the fake holds it) in its channel."""
+        who = who or self.user
+        return p.reply(p.snowflake(), replied, who, text, ping=ping, guild_id=self.guild_id, member=p.member(who))
 
     def seen_by_bot(self, message: dict[str, Any], intents: int) -> dict[str, Any]:
         """`message` as the gateway sends it to the bot: without the message-content intent, Discord

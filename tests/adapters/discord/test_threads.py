@@ -4,12 +4,9 @@ thread Lorebot joins by mention shape what it finds, and a question is marked re
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 from adapters.chat.handoff import RESOLVED
 from bot.answering.answer_log import Outcome
-from tests.adapters.discord.conftest import answered, replies
+from tests.adapters.discord.conftest import answered, eventually, replies
 
 QUESTION = "How do I set up the Discord bot?"
 # The fake model's embeddings (hashed words) and keyword search: the thread's words lead to another page.
@@ -24,14 +21,14 @@ def first_page(reply: dict) -> str:
     return reply["embeds"][0]["fields"][0]["name"]
 
 
-async def outcomes_reach(running, answer_id: str, outcome: Outcome, timeout: float = 10) -> tuple[Outcome, ...]:
-    """The answer's outcomes once they include `outcome` (polled; TimeoutError after `timeout` s)."""
-    deadline = time.monotonic() + timeout
-    while outcome not in (found := (await running.bot.answers.get(answer_id)).outcomes):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{outcome} not reached: {found}")
-        await asyncio.sleep(0.02)
-    return found
+async def outcomes_reach(running, answer_id: str, outcome: Outcome) -> tuple[Outcome, ...]:
+    """The answer's outcomes once they include `outcome`."""
+
+    async def reached() -> tuple[Outcome, ...] | None:
+        found = (await running.bot.answers.get(answer_id)).outcomes
+        return found if outcome in found else None
+
+    return await eventually(reached, what=f"the outcome {outcome}")
 
 
 async def test_a_thread_lorebot_joins_by_mention_shapes_what_it_finds(start_discord, discord_api, fake_openai):
