@@ -1,6 +1,7 @@
 """Threads on Discord, through the real discord.py client and the fake Discord: the earlier messages of a
-thread Lorebot joins by mention shape what it finds, and a question is marked resolved by the
-"Resolved" button of its hand-off or by a person's reply in its thread (not by the asker's)."""
+thread Lorebot joins by mention (the channel message it was started from included) shape what it
+finds, and a question is marked resolved by the "Resolved" button of its hand-off or by a person's
+reply in its thread (not by the asker's)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,12 @@ async def outcomes_reach(running, answer_id: str, outcome: Outcome) -> tuple[Out
 
 async def test_a_thread_lorebot_joins_by_mention_shapes_what_it_finds(start_discord, discord_api, fake_openai):
     running = await start_discord(**CONTEXT)
-    thread = discord_api.thread
-    for text, who in (("The Discord bot doesn't react to anything I write in the server.", discord_api.user),
-                      ("Same here since yesterday.", discord_api.colleague)):
-        await discord_api.dispatch("MESSAGE_CREATE", discord_api.says(text, where=thread, who=who))
+    opener = discord_api.says("The Discord bot doesn't react to anything I write in the server.")
+    await discord_api.dispatch("MESSAGE_CREATE", opener)
+    thread = discord_api.start_thread(opener, who=discord_api.colleague)  # its history starts with a starter message
+    await discord_api.dispatch("THREAD_CREATE", thread)
+    same = discord_api.says("Same here since yesterday.", where=thread, who=discord_api.colleague)
+    await discord_api.dispatch("MESSAGE_CREATE", same)
     question = discord_api.mention("which setting do I need to change?", where=thread)
     await discord_api.dispatch("MESSAGE_CREATE", question)
     [in_thread] = await replies(discord_api, running, question)
