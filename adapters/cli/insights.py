@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from adapters.cli.insights_html import gaps_html, topics_html
+
+if TYPE_CHECKING:
+    from adapters.settings import AppSettings
+    from bot.core import Lorebot
 
 _PERIOD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
 UNIT_SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400}
@@ -69,22 +74,12 @@ def gaps_command(
         return
     seconds, scopes = period_seconds(since), scopes_of(channel)
 
-    async def go() -> dict[str, Any]:
+    async def build(bot: Lorebot) -> dict[str, Any]:
         from bot.insights.gaps import gap_report
 
-        bot = await open_bot(s)
-        try:
-            return await gap_report(bot, seconds, scopes, top=top)
-        finally:
-            await bot.close()
+        return await gap_report(bot, seconds, scopes, top=top)
 
-    report = run(go)
-    if html is not None:
-        html.write_text(gaps_html(report), encoding="utf-8")
-    if as_json:
-        out.print_json(json.dumps(report, ensure_ascii=False))
-    else:
-        print_gaps(out, report)
+    _show(s, build, as_json=as_json, html=html, to_html=gaps_html, to_console=print_gaps)
 
 
 def topics_command(
@@ -96,27 +91,46 @@ def topics_command(
         metavar="FILE", help="Also write the report, with a chart, as HTML.")] = None,
 ) -> None:
     """Every question in themes, with weekly counts; the themes growing fastest are flagged."""
-    from adapters.cli.app import open_bot, out, run, settings
+    from adapters.cli.app import settings
 
     s = settings()
     seconds, scopes = period_seconds(since), scopes_of(channel)
 
-    async def go() -> dict[str, Any]:
+    async def build(bot: Lorebot) -> dict[str, Any]:
         from bot.insights.topics import topic_report
 
+        return await topic_report(bot, seconds, scopes)
+
+    _show(s, build, as_json=as_json, html=html, to_html=topics_html, to_console=print_topics)
+
+
+def _show(
+    s: AppSettings,
+    build: Callable[[Lorebot], Awaitable[dict[str, Any]]],
+    *,
+    as_json: bool,
+    html: Path | None,
+    to_html: Callable[[dict[str, Any]], str],
+    to_console: Callable[[Console, dict[str, Any]], None],
+) -> None:
+    """Open the bot, build one report with it, then write it as HTML (when asked) and print it, as JSON
+    or as tables: the flow `lorebot gaps` and `lorebot topics` share."""
+    from adapters.cli.app import open_bot, out, run
+
+    async def go() -> dict[str, Any]:
         bot = await open_bot(s)
         try:
-            return await topic_report(bot, seconds, scopes)
+            return await build(bot)
         finally:
             await bot.close()
 
     report = run(go)
     if html is not None:
-        html.write_text(topics_html(report), encoding="utf-8")
+        html.write_text(to_html(report), encoding="utf-8")
     if as_json:
         out.print_json(json.dumps(report, ensure_ascii=False))
     else:
-        print_topics(out, report)
+        to_console(out, report)
 
 
 def _trend(trend: int) -> str:
