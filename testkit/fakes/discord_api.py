@@ -16,8 +16,10 @@ time it arrived (`requests`); `fail_next` makes one fail.
 
 Gateway (testkit.fakes.discord_gateway): `dispatch(event, data)` sends an event (a message's text
 withheld as Discord withholds it from a bot without the message-content intent), `reconnect(*events)`
-sends op 7; the world's builders (`slash`, `autocomplete`, `click`, `mention`, `direct_message`) make
-the usual events.
+sends op 7; the world's builders (`slash`, `autocomplete`, `click`, `mention`, `says`, `reply_to`,
+`direct_message`, `forum_post`, and `start_thread`) make the usual events. Once the bot has synced its
+commands, `slash` types each option by the command's definition and refuses what Discord's client
+would not send (testkit.fakes.discord_options).
 """
 
 from __future__ import annotations

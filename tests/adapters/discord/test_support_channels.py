@@ -71,12 +71,19 @@ async def test_each_new_forum_post_is_answered_in_its_thread(start_discord, disc
     assert logged.scope == f"discord:{discord_api.forum['id']}" and logged.question.startswith("Discord bot setup\n")
 
 
-async def test_with_a_wait_lorebot_stays_out_where_a_person_replied(start_discord, discord_api):
+async def two_waiting_questions(start_discord, discord_api) -> tuple:
+    """Lorebot in auto mode with a 1 s wait in the text channel, and two questions posted there:
+    (running, first, second)."""
     running = await start_discord(**FAST)
     await configure(running, discord_api.channel["id"], mode=ChannelMode.AUTO, wait_seconds=1.0)
-    helped, alone = discord_api.says(QUESTION), discord_api.says("Which embedding model does Lorebot use by default?")
-    for message in (helped, alone):
+    first, second = discord_api.says(QUESTION), discord_api.says("Which embedding model does Lorebot use by default?")
+    for message in (first, second):
         await discord_api.dispatch("MESSAGE_CREATE", message)
+    return running, first, second
+
+
+async def test_with_a_wait_lorebot_stays_out_where_a_person_replied(start_discord, discord_api):
+    running, helped, alone = await two_waiting_questions(start_discord, discord_api)
     # a colleague starts a thread on the first question and answers there
     discord_api.threads_started[helped["id"]] = p.thread(helped["id"], discord_api.guild_id, discord_api.channel["id"])
     reply = discord_api.says("Enable the message content intent.", where={"id": helped["id"]},
@@ -91,11 +98,7 @@ async def test_with_a_wait_lorebot_stays_out_where_a_person_replied(start_discor
 
 
 async def test_with_a_wait_a_persons_reply_in_the_channel_counts_too(start_discord, discord_api):
-    running = await start_discord(**FAST)
-    await configure(running, discord_api.channel["id"], mode=ChannelMode.AUTO, wait_seconds=1.0)
-    helped, own = discord_api.says(QUESTION), discord_api.says("Which embedding model does Lorebot use by default?")
-    for message in (helped, own):
-        await discord_api.dispatch("MESSAGE_CREATE", message)
+    running, helped, own = await two_waiting_questions(start_discord, discord_api)
     # a colleague answers the first question with a Discord reply in the channel, no thread; the
     # asker of the second replies to it (adding detail): that does not count
     for reply in (discord_api.reply_to(helped, "Did you enable the message content intent?", who=discord_api.colleague),
