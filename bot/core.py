@@ -201,7 +201,7 @@ class Lorebot:
             return Answer(notice(Notice.NOT_FOUND, lang), mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND,
                           confidence=0.0, answered=False)
         if confidence < await self.threshold(q):
-            return not_covered(passages, confidence, notice(Notice.NOT_COVERED, lang))
+            return not_covered(passages, confidence, notice(Notice.NOT_COVERED, lang), notice(Notice.CLOSEST, lang))
         if self.generator is None:
             return dataclasses.replace(extractive_answer(question, passages), confidence=confidence)
         shown = VerdictFilter(on_text)  # the model's "not covered" marker never reaches the user
@@ -212,7 +212,7 @@ class Lorebot:
             fallback = extractive_answer(question, passages, intro=notice(Notice.GENERATION_FAILED, lang, reason=exc))
             return dataclasses.replace(fallback, error=Reason.MODEL_UNAVAILABLE, confidence=confidence)
         if says_not_covered(text):  # the model's verdict: its passages do not answer
-            return not_covered(passages, 0.0, notice(Notice.NOT_COVERED, lang))
+            return not_covered(passages, 0.0, notice(Notice.NOT_COVERED, lang), notice(Notice.CLOSEST, lang))
         text, citations = cite(without_marker(text), passages)
         return Answer(text=text, citations=citations, mode=AnswerMode.GENERATIVE, confidence=confidence)
 

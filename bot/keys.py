@@ -153,6 +153,12 @@ def pending_question(prefix: str, platform: str) -> str:
     return f"{prefix}:{platform}:pending:items"
 
 
+def pending_replies(prefix: str, platform: str) -> str:
+    """Hash: who replied to a pending question outside its thread (a Discord reply in the channel), by
+    the question's id; forgotten with the question."""
+    return f"{prefix}:{platform}:pending:replied"
+
+
 def answer_gap(prefix: str, who: str) -> str:
     """String with an expiry: an unasked answer was given lately to `who` (a user or a channel)."""
     return f"{prefix}:gap:{who}"

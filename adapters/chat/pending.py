@@ -5,7 +5,9 @@ A pending question is a JSON record by id (the message's dedupe key) plus a scor
 Unix time it is due. Every process polls (`Poller`); taking due questions is one Lua script that moves
 each a lease ahead, so exactly one process holds it at a time, and a process that dies holding one
 lets it come due again when the lease ends (the answer itself is claimed per message, so a question
-is still answered once). `done` forgets it.
+is still answered once). A person's reply seen outside the question's thread while it waits
+(`note_reply`: a Discord reply in the channel) is kept beside it and comes back with it
+(`PendingQuestion.replied_by`). `done` forgets it, and the reply.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -33,6 +35,15 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, to
 for _, id in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
 return due
 """
+# KEYS[1] the items, KEYS[2] the replies; ARGV question id, author. 1 when the question waits and the
+# author is not its asker (the reply is then kept), else 0; one step, so a question done meanwhile
+# leaves nothing behind.
+_NOTE_REPLY = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw or cjson.decode(raw)['user'] == ARGV[2] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1
+"""
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,8 @@ class PendingQuestion:
 
     `id` is the message's dedupe key; `channel` where it was posted, `message` its id, `thread` the
     thread its answer goes in (Slack: the message's ts; Discord: a forum post's thread, or "" to
-    start one), `user` the asker, `asked` when (Unix seconds)."""
+    start one), `user` the asker, `asked` when (Unix seconds); `replied_by` a person other than the
+    asker who replied outside the thread while it waited ("" when none did)."""
 
     id: str
     channel: str
@@ -52,6 +64,7 @@ class PendingQuestion:
     thread: str = ""
     team: str = ""
     guild: str = ""
+    replied_by: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -68,8 +81,10 @@ class PendingQuestions:
         self.redis = redis
         self.due_key = keys.pending_questions(prefix, platform)
         self.items_key = keys.pending_question(prefix, platform)
+        self.replies_key = keys.pending_replies(prefix, platform)
         self.clock = clock
         self._take = redis.register_script(_TAKE)
+        self._note_reply = redis.register_script(_NOTE_REPLY)
 
     async def add(self, question: PendingQuestion, due: float) -> None:
         """Keep `question` until `due` (Unix seconds)."""
@@ -82,18 +97,33 @@ class PendingQuestions:
         """The questions due now, each held by this process for LEASE_SECONDS."""
         now = self.clock()
         ids = await self._take(keys=[self.due_key], args=[now, now + LEASE_SECONDS, limit])
+        if not ids:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hmget(self.items_key, ids)
+        pipe.hmget(self.replies_key, ids)
+        records, replies = await pipe.execute()
         found = []
-        for raw_id, raw in zip(ids, await self.redis.hmget(self.items_key, ids) if ids else []):
+        for raw_id, raw, replier in zip(ids, records, replies):
             if raw is None:  # done elsewhere between the two calls
                 await self.redis.zrem(self.due_key, raw_id)
                 continue
-            found.append(PendingQuestion.from_json(raw))
+            question = PendingQuestion.from_json(raw)
+            if replier:
+                question = replace(question, replied_by=replier.decode() if isinstance(replier, bytes) else replier)
+            found.append(question)
         return found
+
+    async def note_reply(self, question_id: str, author: str) -> bool:
+        """A person's reply to a waiting question seen outside its thread; True when `question_id`
+        waits and `author` is not its asker (the reply then counts: `replied_by`)."""
+        return bool(await self._note_reply(keys=[self.items_key, self.replies_key], args=[question_id, author]))
 
     async def done(self, question_id: str) -> None:
         pipe = self.redis.pipeline(transaction=True)
         pipe.zrem(self.due_key, question_id)
         pipe.hdel(self.items_key, question_id)
+        pipe.hdel(self.replies_key, question_id)
         await pipe.execute()
 
     async def count(self) -> int:

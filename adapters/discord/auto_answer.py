@@ -4,7 +4,9 @@ thread when Lorebot is confident (a thread is started from a channel message; a 
 and only recorded (by the core's answer log) when it is not: an abstention says nothing.
 
 With a wait, people come first: the question waits in Redis (adapters.chat.pending) and, when due,
-Lorebot reads the thread's history and stays out if a person other than the asker wrote there.
+Lorebot stays out if a person other than the asker replied to it meanwhile: in its thread (read from
+the thread's history) or in the channel, as a Discord reply to the question message (seen as it
+arrives, kept with the waiting question).
 Answers given unasked keep a minimum gap per asker and per channel (adapters.chat.throttle). Reading
 what people write needs Discord's Message Content intent (LOREBOT_DISCORD_MESSAGE_CONTENT).
 """
@@ -40,6 +42,11 @@ THREAD_NAME_CHARS = 100
 HISTORY_LIMIT = 50  # messages of a thread read to see whether a person replied
 
 
+def question_key(message_id: int | str) -> str:
+    """A channel message's dedupe key: the id of its waiting question too."""
+    return f"discord:message:{message_id}"
+
+
 class AutoAnswers:
     def __init__(self, bot: Lorebot, client: LorebotClient, threads: Threads, clock: Callable[[], float] = time.time):
         self.bot = bot
@@ -64,8 +71,21 @@ class AutoAnswers:
             return None
         return str(channel.id), ""
 
+    async def reply_seen(self, message: discord.Message, me: int) -> bool:
+        """A person's reply in the channel (message_reference) to a question waiting for people: True
+        when it counts as a reply to it (someone other than the asker, not addressing Lorebot), and the
+        message is then part of that question's conversation, not a new question. Raises RedisError."""
+        ref = message.reference
+        if message.type is not discord.MessageType.reply or ref is None or ref.message_id is None \
+                or message.guild is None or message.author.bot or any(u.id == me for u in message.mentions):
+            return False
+        return await self.pending.note_reply(question_key(ref.message_id), str(message.author.id))
+
     async def take(self, message: discord.Message, me: int) -> bool:
-        """True when auto mode handles the message (now, or after the wait). Raises RedisError."""
+        """True when auto mode handles the message (now, or after the wait), or it is a reply to a
+        question waiting for people. Raises RedisError."""
+        if await self.reply_seen(message, me):
+            return True
         found = self.candidate(message, me)
         if found is None:
             return False
@@ -78,7 +98,7 @@ class AutoAnswers:
             text = f"{getattr(message.channel, 'name', '')}\n{text}".strip()
         elif not is_question(text):
             return False
-        key = f"discord:message:{message.id}"
+        key = question_key(message.id)
         if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, key, MESSAGE_CLAIM_SECONDS):
             return True
         question = PendingQuestion(id=key, channel=scope_channel, message=str(message.id), user=str(message.author.id),
@@ -91,7 +111,10 @@ class AutoAnswers:
         return True
 
     async def person_replied(self, question: PendingQuestion) -> bool:
-        """A person other than the asker wrote in the question's thread (none started: nobody)."""
+        """A person other than the asker replied to the question in the channel while it waited, or
+        wrote in its thread (none started: nobody)."""
+        if question.replied_by:
+            return True
         thread = self.client.get_partial_messageable(int(question.thread or question.message),
                                                      guild_id=int(question.guild) if question.guild else None)
         try:

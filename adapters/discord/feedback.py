@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from redis.exceptions import RedisError
 
-from adapters.chat.texts import CLAIM_SECONDS
-from bot.store.claims import claim_once
+from adapters.discord.clicks import claim_and_defer
 from bot.types import Answer
 
 if TYPE_CHECKING:
@@ -44,10 +43,8 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button], template=CUSTOM_
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot: Lorebot = interaction.client.lorebot
         try:
-            if not await claim_once(bot.redis, bot.settings.key_prefix, f"discord:interaction:{interaction.id}",
-                                    CLAIM_SECONDS):
+            if not await claim_and_defer(bot, interaction):
                 return  # delivered twice: the first delivery answers
-            await interaction.response.defer(ephemeral=True, thinking=True)
             stored = await bot.answers.feedback(self.answer_id, str(interaction.user.id), self.helpful)
             text = THANKS[self.helpful] if stored else EXPIRED
         except RedisError as exc:

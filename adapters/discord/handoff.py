@@ -16,10 +16,10 @@ from redis.exceptions import RedisError
 
 from adapters.chat import handoff
 from adapters.chat.handoff import Threads
-from adapters.chat.texts import CLAIM_SECONDS, FEEDBACK_FAILED
+from adapters.chat.texts import FEEDBACK_FAILED
+from adapters.discord.clicks import claim_and_defer
 from bot.answering.answer_log import LoggedAnswer, Outcome
 from bot.channels import ChannelStore
-from bot.store.claims import claim_once
 from bot.types import Answer, AnswerMode, Citation
 from ingest.source_checks import Platform
 
@@ -109,10 +109,8 @@ class HandOffButton(discord.ui.DynamicItem[discord.ui.Button], template=TEMPLATE
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot: Lorebot = interaction.client.lorebot
         try:
-            if not await claim_once(bot.redis, bot.settings.key_prefix, f"discord:interaction:{interaction.id}",
-                                    CLAIM_SECONDS):
+            if not await claim_and_defer(bot, interaction):
                 return  # delivered twice: the first delivery answers
-            await interaction.response.defer(ephemeral=True, thinking=True)
             text = await self.pressed(bot, interaction)
         except RedisError as exc:
             log.warning("redis unavailable for a Discord button: %s", type(exc).__name__)

@@ -25,10 +25,11 @@ def closest_pages(passages: list[Passage], limit: int = MAX_CLOSEST) -> tuple[Ci
     return tuple(pages)
 
 
-def not_covered(passages: list[Passage], confidence: float, says: str = NOT_COVERED) -> Answer:
+def not_covered(passages: list[Passage], confidence: float, says: str = NOT_COVERED,
+                closest: str = CLOSEST) -> Answer:
     """The abstention: Reason.NOT_COVERED, answered False, `confidence` as judged; `says` is the notice
-    in the question's language (bot.answering.notices)."""
+    and `closest` the line before the pages, both in the question's language (bot.answering.notices)."""
     pages = closest_pages(passages)
-    text = f"{says} {CLOSEST}" if pages else says
+    text = f"{says} {closest}" if pages else says
     return Answer(text=text, citations=pages, mode=AnswerMode.NOTICE, error=Reason.NOT_COVERED,
                   confidence=confidence, answered=False)

@@ -1,6 +1,6 @@
-"""User-facing notices (no source linked, nothing found, not covered, failures) in the language of
-the question: English, German, French, Spanish, Portuguese, Chinese, Japanese and Korean; any other
-language, or a question too short to tell, gets English.
+"""User-facing notices (no source linked, nothing found, not covered and the line before its closest
+pages, failures) in the language of the question: English, German, French, Spanish, Portuguese,
+Chinese, Japanese and Korean; any other language, or a question too short to tell, gets English.
 
     notice(Notice.NOT_FOUND, notice_language(question))
     notice(Notice.TIMED_OUT, "de", seconds=60)
@@ -22,6 +22,7 @@ class Notice(StrEnum):
     NO_SOURCES = "no_sources"
     NOT_FOUND = "not_found"
     NOT_COVERED = "not_covered"
+    CLOSEST = "closest"  # ends an abstention that lists the closest pages
     REDIS_UNAVAILABLE = "redis_unavailable"
     SEARCH_FAILED = "search_failed"
     TIMED_OUT = "timed_out"
@@ -74,6 +75,16 @@ TEXTS: dict[Notice, dict[str, str]] = {
         "zh": "此频道可见的文档似乎没有涉及这个问题。",
         "ja": "このチャンネルが参照できるドキュメントには、その内容は含まれていないようです。",
         "ko": "이 채널에서 볼 수 있는 문서에는 그 내용이 다뤄지지 않은 것 같습니다.",
+    },
+    Notice.CLOSEST: {
+        "en": "These pages come closest:",  # = abstention.CLOSEST
+        "de": "Am nächsten kommen diese Seiten:",
+        "fr": "Voici les pages qui s’en approchent le plus :",
+        "es": "Estas son las páginas que más se acercan:",
+        "pt": "Estas são as páginas que mais se aproximam:",
+        "zh": "以下页面最为接近：",
+        "ja": "最も近いのは次のページです：",
+        "ko": "가장 가까운 페이지는 다음과 같습니다:",
     },
     Notice.REDIS_UNAVAILABLE: {
         "en": "I can't reach my document store (Redis) right now. Please try again in a minute.",

@@ -16,8 +16,10 @@ time it arrived (`requests`); `fail_next` makes one fail.
 
 Gateway (testkit.fakes.discord_gateway): `dispatch(event, data)` sends an event (a message's text
 withheld as Discord withholds it from a bot without the message-content intent), `reconnect(*events)`
-sends op 7; the world's builders (`slash`, `autocomplete`, `click`, `mention`, `direct_message`) make
-the usual events.
+sends op 7; the world's builders (`slash`, `autocomplete`, `click`, `mention`, `says`, `reply_to`,
+`direct_message`, `forum_post`, and `start_thread`) make the usual events. Once the bot has synced its
+commands, `slash` types each option by the command's definition and refuses what Discord's client
+would not send (testkit.fakes.discord_options).
 """
 
 from __future__ import annotations
@@ -104,6 +106,12 @@ class FakeDiscord(DiscordThreads, DiscordWorld, BackgroundServer):
 
     def choices(self, token: str) -> list[dict[str, Any]] | None:
         return self.store.choices(token)
+
+    def synced_command(self, name: str, guild_id: str | None) -> dict[str, Any] | None:
+        """In a guild its own commands and the global ones are usable, in a DM the global ones."""
+        with self._lock:
+            usable = [*(self.commands.get(guild_id, []) if guild_id else []), *self.commands.get(None, [])]
+        return next((dict(c) for c in usable if c["name"] == name), None)
 
     def channel_messages(self, channel_id: str) -> list[dict[str, Any]]:
         return self.store.channel_messages(channel_id)

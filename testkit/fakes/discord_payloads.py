@@ -11,10 +11,12 @@ import itertools
 from datetime import UTC, datetime
 from typing import Any
 
+from testkit.fakes.discord_options import typed_options
+
 _ids = itertools.count(1_200_000_000_000_000_000)
 
 TEXT, DM, PUBLIC_THREAD, FORUM = 0, 1, 11, 15  # channel types
-DEFAULT, REPLY = 0, 19  # message types
+DEFAULT, REPLY, THREAD_STARTER = 0, 19, 21  # message types
 MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent that shows every message's text
 CHAT_INPUT, COMPONENT, AUTOCOMPLETE = 2, 3, 4  # interaction types
 STRING, BUTTON = 3, 2  # option type, component type
@@ -110,6 +112,17 @@ def reply(message_id: str, replied: dict[str, Any], author: dict[str, Any], cont
                    referenced_message=replied, **extra)
 
 
+def thread_starter(thread_id: str, opener: dict[str, Any]) -> dict[str, Any]:
+    """The first message of a thread started from `opener` (a channel message): a THREAD_STARTER_MESSAGE,
+    with no content of its own, pointing back at `opener` and carrying it as `referenced_message`
+    (without guild_id and member, as Discord nests messages). Its author here is the opener's."""
+    nested = {k: v for k, v in opener.items() if k not in ("guild_id", "member")}
+    return message(snowflake(), thread_id, opener["author"], "", type=THREAD_STARTER, position=0,
+                   message_reference={"type": 0, "message_id": opener["id"], "channel_id": opener["channel_id"],
+                                      **({"guild_id": opener["guild_id"]} if "guild_id" in opener else {})},
+                   referenced_message=nested)
+
+
 def edited(original: dict[str, Any], content: str, **extra: Any) -> dict[str, Any]:
     """MESSAGE_UPDATE's data for an edit of `original`: the whole message, new text, edited_timestamp."""
     return {**original, "content": content, "edited_timestamp": now(), **extra}
@@ -134,9 +147,18 @@ def interaction(kind: int, data: dict[str, Any], *, app_id: str, channel: dict[s
     return payload
 
 
-def slash_data(name: str, options: dict[str, str], guild_id: str | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": snowflake(), "name": name, "type": 1,
-                            "options": [{"type": STRING, "name": k, "value": v} for k, v in options.items()]}
+def slash_data(name: str, options: dict[str, Any], guild_id: str | None = None,
+               definition: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A slash command's data. With the command's synced `definition`, the options are typed (and
+    checked) as Discord's client sends them (testkit.fakes.discord_options); without, all strings."""
+    if definition is not None:
+        typed, resolved = typed_options(definition, options)
+    else:
+        typed, resolved = [{"type": STRING, "name": k, "value": v} for k, v in options.items()], {}
+    data: dict[str, Any] = {"id": definition["id"] if definition else snowflake(), "name": name, "type": 1,
+                            "options": typed}
+    if resolved:
+        data["resolved"] = resolved
     if guild_id:
         data["guild_id"] = guild_id
     return data

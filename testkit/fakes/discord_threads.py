@@ -1,9 +1,10 @@
 """The fake Discord's conversations as people write them: their messages (kept as they are dispatched),
 channel and thread history (GET /channels/{id}/messages, newest first, with `limit`, `before` and
 `after`, as Discord answers it), one message (GET /channels/{id}/messages/{id}), threads started
-from a message (POST /channels/{id}/messages/{id}/threads: the thread's id is the message's, as on
-Discord; a second one is refused with 160004), and forum posts (a thread in a forum channel whose
-first message has the thread's id).
+from a message (POST /channels/{id}/messages/{id}/threads, or a person's `start_thread`: the thread's
+id is the message's, as on Discord, and its history begins with a THREAD_STARTER_MESSAGE, type 21,
+that carries the message; a second thread is refused with 160004), and forum posts (a thread in a
+forum channel whose first message has the thread's id).
 
 Refused as Discord refuses: history of a channel it does not know (404, 10003 Unknown Channel), a
 message it does not know (404, 10008 Unknown Message), `limit` outside 1..100 (400, 50035).
@@ -49,14 +50,36 @@ class DiscordThreads:
             elif event == "THREAD_CREATE":
                 self.threads_started.setdefault(data["id"], data)
 
+    def channel_of(self, channel_id: str) -> dict[str, Any]:
+        """A thread started here, else the world's channel with this id."""
+        with self._people_lock:
+            started = self.threads_started.get(channel_id)
+        return started or super().channel_of(channel_id)  # type: ignore[misc]
+
     def _known_channels(self) -> set[str]:
         with self._people_lock:
             started = set(self.threads_started)
         return {self.channel["id"], self.thread["id"], self.forum["id"], self.dm["id"], *started}
 
+    def start_thread(self, opener: dict[str, Any], who: dict[str, Any], name: str = "a thread") -> dict[str, Any]:
+        """`who` starts a thread from `opener` (a person's channel message, as dispatched): the thread, for
+        THREAD_CREATE; as on Discord, its history begins with a THREAD_STARTER_MESSAGE pointing at `opener`."""
+        thread = {**p.thread(opener["id"], self.guild_id, opener["channel_id"], name=name), "owner_id": who["id"],
+                  "newly_created": True}
+        with self._people_lock:
+            self.threads_started[opener["id"]] = thread
+            self._people.setdefault(thread["id"], []).insert(0, p.thread_starter(thread["id"], opener))
+        return thread
+
+    def _seen(self, message: dict[str, Any]) -> dict[str, Any]:
+        """A message (and the one it carries) as the bot reads it in history."""
+        nested = message.get("referenced_message")
+        shown = self.seen_by_bot(dict(message), self.intents)
+        return {**shown, "referenced_message": self.seen_by_bot(nested, self.intents)} if nested else shown
+
     def _history_of(self, channel_id: str) -> list[dict[str, Any]]:
         with self._people_lock:  # without the message-content intent, Discord withholds the text here too
-            people = [self.seen_by_bot(dict(m), self.intents) for m in self._people.get(channel_id, [])]
+            people = [self._seen(m) for m in self._people.get(channel_id, [])]
         bots = [m for m in self.store.channel_messages(channel_id)]
         return sorted(people + bots, key=lambda m: int(m["id"]))
 
@@ -102,6 +125,8 @@ class DiscordThreads:
             thread = p.thread(message_id, self.guild_id, channel_id, name=str(body.get("name", ""))[:100])
             thread["owner_id"] = self.store.author["id"]
             self.threads_started[message_id] = thread
+            opener = next(m for m in self._people.get(channel_id, []) if m["id"] == message_id)
+            self._people.setdefault(message_id, []).insert(0, p.thread_starter(message_id, opener))
         import json
 
         return web.Response(status=201, body=json.dumps(thread).encode(), headers={"Content-Type": "application/json"})

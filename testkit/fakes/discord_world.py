@@ -42,12 +42,20 @@ class DiscordWorld:
                 "bot_require_code_grant": False, "owner": self.user, "team": None, "verify_key": "0" * 64,
                 "flags": 0, "bot": self.bot_user, "interactions_endpoint_url": None}
 
+    def synced_command(self, name: str, guild_id: str | None) -> dict[str, Any] | None:
+        """The definition of command `name` usable there, as the bot synced it (None: not known)."""
+        return None
+
     def slash(self, name: str, *, where: dict[str, Any] | None = None, permissions: int = p.MEMBER_PERMISSIONS,
-              roles: tuple[str, ...] = (), **options: str) -> dict[str, Any]:
-        """A slash command interaction from `user` in `where` (default: the text channel)."""
+              roles: tuple[str, ...] = (), **options: Any) -> dict[str, Any]:
+        """A slash command interaction from `user` in `where` (default: the text channel). Once the
+        command is synced, its options are typed by its definition, and what Discord's client would not
+        send is refused (testkit.fakes.discord_options.OptionRefused); a user or role option takes
+        the API object (`colleague`, `admin_role`)."""
         where = where or self.channel
         guild_id = None if where["type"] == p.DM else self.guild_id
-        return p.interaction(p.CHAT_INPUT, p.slash_data(name, options, guild_id), app_id=self.app_id, channel=where,
+        data = p.slash_data(name, options, guild_id, self.synced_command(name, guild_id))
+        return p.interaction(p.CHAT_INPUT, data, app_id=self.app_id, channel=where,
                              who=self.user, guild_id=guild_id, permissions=permissions, roles=roles)
 
     def autocomplete(self, name: str, option: str, typed: str, *, permissions: int = p.MEMBER_PERMISSIONS,
@@ -57,11 +65,16 @@ class DiscordWorld:
                              app_id=self.app_id, channel=self.channel, who=self.user, guild_id=self.guild_id,
                              permissions=permissions, roles=roles)
 
-    def click(self, custom_id: str, message: dict[str, Any]) -> dict[str, Any]:
-        """A button press on `message` (as the fake holds it) by `user`."""
+    def channel_of(self, channel_id: str) -> dict[str, Any]:
+        """The channel (or thread) object with this id (the text channel when not known)."""
+        known = (self.channel, self.thread, self.forum, self.dm)
+        return next((c for c in known if c["id"] == channel_id), self.channel)
+
+    def click(self, custom_id: str, message: dict[str, Any], who: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A button press on `message` (as the fake holds it), where it is, by `who` (default: `user`)."""
         in_dm = message["channel_id"] == self.dm["id"]
         return p.interaction(p.COMPONENT, p.button_data(custom_id), app_id=self.app_id,
-                             channel=self.dm if in_dm else self.channel, who=self.user,
+                             channel=self.channel_of(message["channel_id"]), who=who or self.user,
                              guild_id=None if in_dm else self.guild_id, message=message)
 
     def mention(self, text: str, where: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -99,10 +112,11 @@ class DiscordWorld:
         return p.message(p.snowflake(), self.channel["id"], self.user, f"<@&{self.lorebot_role['id']}> {text}",
                          guild_id=self.guild_id, member=p.member(self.user), mention_roles=[self.lorebot_role["id"]])
 
-    def reply_to(self, replied: dict[str, Any], text: str, *, ping: bool = False) -> dict[str, Any]:
-        """`user` replying to `replied` (a message as the fake holds it) in its channel."""
-        return p.reply(p.snowflake(), replied, self.user, text, ping=ping, guild_id=self.guild_id,
-                       member=p.member(self.user))
+    def reply_to(self, replied: dict[str, Any], text: str, *, ping: bool = False,
+                 who: dict[str, Any] | None = None) -> dict[str, Any]:
+        """`who` (default: `user`) replying to `replied` (a message as the fake holds it) in its channel."""
+        who = who or self.user
+        return p.reply(p.snowflake(), replied, who, text, ping=ping, guild_id=self.guild_id, member=p.member(who))
 
     def seen_by_bot(self, message: dict[str, Any], intents: int) -> dict[str, Any]:
         """`message` as the gateway sends it to the bot: without the message-content intent, Discord

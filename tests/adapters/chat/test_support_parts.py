@@ -1,6 +1,7 @@
 """The platform-neutral parts of support channels: which messages read as questions, the durable
-queue of waiting questions (one taker each, a lease that outlives a dead process), the answer gaps,
-channel settings from the sources file, shared_ok sources, and the `lorebot channels` commands."""
+queue of waiting questions (one taker each, a lease that outlives a dead process, replies seen
+outside their thread), the answer gaps, channel settings from the sources file, shared_ok sources,
+and the `lorebot channels` commands."""
 
 from __future__ import annotations
 
@@ -59,6 +60,22 @@ async def test_waiting_questions_are_taken_once_when_due_and_again_after_a_lapse
     await second.done("slack:C1:1")
     await second.done("slack:C1:2")
     assert await first.count() == 0
+
+
+async def test_a_reply_outside_the_thread_comes_back_with_its_waiting_question(fake_bot):
+    now = [1000.0]
+    pending = PendingQuestions(fake_bot.redis, fake_bot.settings.key_prefix, "discord", clock=lambda: now[0])
+    await pending.add(question(1), due=1010.0)
+    await pending.add(question(2), due=1010.0)
+    assert not await pending.note_reply("slack:C1:1", "U1")  # the asker adding detail does not count
+    assert await pending.note_reply("slack:C1:1", "U7")
+    assert not await pending.note_reply("slack:C1:9", "U7")  # not waiting: nothing is kept
+    now[0] = 1011.0
+    taken = {q.id: q.replied_by for q in await pending.take_due()}
+    assert taken == {"slack:C1:1": "U7", "slack:C1:2": ""}
+    for question_id in taken:
+        await pending.done(question_id)
+    assert not await fake_bot.redis.exists(pending.replies_key)
 
 
 async def test_answer_gaps_per_asker_and_per_channel(fake_bot):

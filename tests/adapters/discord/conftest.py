@@ -4,8 +4,10 @@ real discord.py client is connected to it, with the sample docs linked to the fa
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -103,3 +105,13 @@ async def replies(fake: FakeDiscord, running: Running, question: dict) -> list[d
         return shown[first:]
 
     return await fake.wait_for(done, what=f"the reply to message {question['id']}")
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 10, what: str = "condition") -> Any:
+    """Await `check()` until it is truthy and return it (every 20 ms; TimeoutError after `timeout` s)."""
+    deadline = time.monotonic() + timeout
+    while not (found := await check()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+    return found

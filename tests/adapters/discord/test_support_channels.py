@@ -14,7 +14,7 @@ from bot.core import EXTERNAL
 from ingest.sources import Registry
 from testkit.fakes import discord_payloads as p
 from testkit.fakes.discord_store import EPHEMERAL
-from tests.adapters.discord.conftest import answered, replies
+from tests.adapters.discord.conftest import answered, eventually, replies
 
 QUESTION = "How do I set up the Discord bot?"
 FAST = {"LOREBOT_AUTO_POLL_SECONDS": 0.05, "LOREBOT_AUTO_USER_GAP": 0, "LOREBOT_AUTO_CHANNEL_GAP": 0,
@@ -71,12 +71,19 @@ async def test_each_new_forum_post_is_answered_in_its_thread(start_discord, disc
     assert logged.scope == f"discord:{discord_api.forum['id']}" and logged.question.startswith("Discord bot setup\n")
 
 
-async def test_with_a_wait_lorebot_stays_out_where_a_person_replied(start_discord, discord_api):
+async def two_waiting_questions(start_discord, discord_api) -> tuple:
+    """Lorebot in auto mode with a 1 s wait in the text channel, and two questions posted there:
+    (running, first, second)."""
     running = await start_discord(**FAST)
     await configure(running, discord_api.channel["id"], mode=ChannelMode.AUTO, wait_seconds=1.0)
-    helped, alone = discord_api.says(QUESTION), discord_api.says("Which embedding model does Lorebot use by default?")
-    for message in (helped, alone):
+    first, second = discord_api.says(QUESTION), discord_api.says("Which embedding model does Lorebot use by default?")
+    for message in (first, second):
         await discord_api.dispatch("MESSAGE_CREATE", message)
+    return running, first, second
+
+
+async def test_with_a_wait_lorebot_stays_out_where_a_person_replied(start_discord, discord_api):
+    running, helped, alone = await two_waiting_questions(start_discord, discord_api)
     # a colleague starts a thread on the first question and answers there
     discord_api.threads_started[helped["id"]] = p.thread(helped["id"], discord_api.guild_id, discord_api.channel["id"])
     reply = discord_api.says("Enable the message content intent.", where={"id": helped["id"]},
@@ -88,6 +95,27 @@ async def test_with_a_wait_lorebot_stays_out_where_a_person_replied(start_discor
     assert answer["embeds"][0]["fields"][0]["name"].startswith("[1] Embeddings and models")
     await settled(running)
     assert posted_in(discord_api, helped["id"]) == []
+
+
+async def test_with_a_wait_a_persons_reply_in_the_channel_counts_too(start_discord, discord_api):
+    running, helped, own = await two_waiting_questions(start_discord, discord_api)
+    # a colleague answers the first question with a Discord reply in the channel, no thread; the
+    # asker of the second replies to it (adding detail): that does not count
+    for reply in (discord_api.reply_to(helped, "Did you enable the message content intent?", who=discord_api.colleague),
+                  discord_api.reply_to(own, "I mean for the vectors.")):
+        await discord_api.dispatch("MESSAGE_CREATE", reply)
+    [answer] = await discord_api.wait_for(lambda: posted_in(discord_api, own["id"]), timeout=10, what="the answer")
+    assert answer["embeds"][0]["fields"][0]["name"].startswith("[1] Embeddings and models")
+    pending = running.client.support.auto.pending
+
+    async def all_handled() -> bool:  # the first question too: handled, and Lorebot stayed out
+        return await pending.count() == 0
+
+    await eventually(all_handled, what="both waiting questions handled")
+    assert not await running.bot.redis.exists(pending.replies_key)  # forgotten with the questions
+    assert [r.path for r in discord_api.requests("POST", r"/threads$")] == [
+        f"/channels/{discord_api.channel['id']}/messages/{own['id']}/threads"]  # none for the first question
+    assert {r.path for r in discord_api.requests("POST", r"/messages$")} == {f"/channels/{own['id']}/messages"}
 
 
 async def test_ask_a_person_mentions_exactly_the_role_once(start_discord, discord_api):

@@ -1,12 +1,18 @@
-"""Notices in the language of the question (en, de, fr, es, pt, zh, ja, ko; English otherwise)."""
+"""Notices in the language of the question (en, de, fr, es, pt, zh, ja, ko; English otherwise), the
+line before an abstention's closest pages included."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.answering.abstention import CLOSEST, MAX_CLOSEST
 from bot.answering.notices import LANGUAGES, TEXTS, Notice, notice, notice_language
+from bot.channels import ChannelStore
 from bot.core import NO_SOURCES, NOT_FOUND
-from bot.types import Question
+from bot.types import Question, Reason
+from ingest.context import indexer_for
+from ingest.sources import Registry
+from tests.conftest import SAMPLES
 
 QUESTIONS = {
     "en": "How do I reset my password on the company laptop?",
@@ -47,3 +53,23 @@ async def test_the_core_answers_notices_in_the_question_language(fake_bot):
     assert english.text == NO_SOURCES.format(scope="slack:C-none")  # the English text as before
     korean = await fake_bot.answer(Question("slack", "C-none", QUESTIONS["ko"]))
     assert korean.text.startswith("이 채널(`slack:C-none`)")
+
+
+@pytest.fixture
+async def strict_bot(fake_bot):
+    """The sample docs linked to a channel whose threshold makes Lorebot abstain on every question."""
+    await indexer_for(fake_bot).sync("lorebot-docs", SAMPLES)
+    await Registry(fake_bot.redis, fake_bot.settings.key_prefix).link("lorebot-docs", "slack:C-strict")
+    await ChannelStore(fake_bot.redis, fake_bot.settings.key_prefix).update("slack:C-strict", threshold=1.0)
+    return fake_bot
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_an_abstention_lists_the_closest_pages_in_the_question_language(strict_bot, language):
+    answer = await strict_bot.answer(Question("slack", "C-strict", QUESTIONS[language]))
+    assert (answer.answered, answer.error) == (False, Reason.NOT_COVERED)
+    closest = notice(Notice.CLOSEST, language)
+    assert answer.text == f"{notice(Notice.NOT_COVERED, language)} {closest}"
+    assert (closest == CLOSEST) == (language == "en")  # English only where the question is
+    assert 1 <= len(answer.citations) <= MAX_CLOSEST  # the pages, as links (titles, no quotes)
+    assert all(c.title and c.path and not c.quote for c in answer.citations)
