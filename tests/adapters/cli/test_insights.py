@@ -14,7 +14,7 @@ from adapters.cli.app import app
 from bot.types import Question
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.bot.insights.traffic import UNCOVERED, abstained
+from tests.bot.insights.traffic import COVERED, ONE_OFF, UNCOVERED, abstained, traffic
 from tests.conftest import SAMPLES
 
 THEME_KEYS = {"label", "count", "people", "trend", "questions", "nearest", "channels"}
@@ -26,6 +26,14 @@ def cli_env(monkeypatch, redis_url, key_prefix, tmp_path, fake_openai):
                         "LOREBOT_DATA_DIR": str(tmp_path / "data"), "LOREBOT_EMBEDDINGS": "openai:fake-embed",
                         "OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-test-key",
                         "LOREBOT_LOG_LEVEL": "WARNING"}.items():  # the fake server logs in this process
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def local_cli_env(monkeypatch, redis_url, key_prefix, tmp_path):
+    """The command line on the real local model (the default embeddings), answering extractively."""
+    for name, value in {"REDIS_URL": redis_url, "LOREBOT_KEY_PREFIX": key_prefix,
+                        "LOREBOT_DATA_DIR": str(tmp_path / "data"), "LOREBOT_LOG_LEVEL": "WARNING"}.items():
         monkeypatch.setenv(name, value)
 
 
@@ -59,6 +67,26 @@ async def test_gaps_and_topics_from_the_command_line(cli_env, fake_bot, tmp_path
 
     assert "erased 1 questions of U0" in await lorebot("gaps", "--forget-user", "U0")
     assert json.loads(await lorebot("gaps", "--json"))["unanswered"] == len(UNCOVERED["vpn"]) - 1
+
+
+async def test_replayed_traffic_puts_uncovered_topics_first(local_cli_env):
+    """A channel's traffic replayed with `lorebot ask --channel --user`, each question answered (or
+    abstained on) by the real core: the uncovered topics lead the report, one theme each, counted by
+    the people who asked; the covered questions are not in it."""
+    await lorebot("ingest", str(SAMPLES), "--source", "lorebot-docs", "--json")
+    await lorebot("sources", "link", "lorebot-docs", "slack:C1")
+    for person, text in traffic():
+        await lorebot("ask", text, "--channel", "slack:C1", "--user", person, "--json")
+
+    report = json.loads(await lorebot("gaps", "--json", "--channel", "slack:C1"))
+    n_uncovered = sum(len(v) for v in UNCOVERED.values())
+    assert report["questions"] == n_uncovered + len(COVERED) + len(ONE_OFF)
+    themes = report["themes"]
+    for topic, paraphrases in UNCOVERED.items():
+        holding = [n for n, t in enumerate(themes) if set(t["questions"]) & set(paraphrases)]
+        assert len(holding) == 1 and holding[0] < len(UNCOVERED), (topic, [t["label"] for t in themes])
+        assert themes[holding[0]]["count"] == themes[holding[0]]["people"] == len(paraphrases)
+    assert not {q for t in themes for q in t["questions"]} & set(COVERED)
 
 
 async def test_bad_period_is_refused(cli_env):
