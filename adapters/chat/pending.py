@@ -5,7 +5,8 @@ A pending question is a JSON record by id (the message's dedupe key) plus a scor
 Unix time it is due. Every process polls (`Poller`); taking due questions is one Lua script that moves
 each a lease ahead, so exactly one process holds it at a time, and a process that dies holding one
 lets it come due again when the lease ends (the answer itself is claimed per message, so a question
-is still answered once). `done` forgets it.
+is still answered once). `done` forgets it. A question a person answered first is logged as such
+(`answered_by_person`), once.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import keys
+from bot.answering.answer_log import Outcome
+from bot.core import Lorebot
+from bot.store.claims import claim_once
+from bot.types import Question
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +64,20 @@ class PendingQuestion:
     @classmethod
     def from_json(cls, raw: str | bytes) -> PendingQuestion:
         return cls(**json.loads(raw))
+
+
+async def answered_by_person(bot: Lorebot, q: Question, question_id: str) -> str:
+    """Log `q`, a waiting question a person answered before Lorebot (Outcome.ANSWERED_BY_PERSON), once
+    per question however many processes saw it; its id, "" when it was logged already or Redis failed
+    (logged as a warning: the question stays unanswered by Lorebot either way)."""
+    try:
+        if not await claim_once(bot.redis, bot.settings.key_prefix, f"{question_id}:{Outcome.ANSWERED_BY_PERSON}",
+                                int(LEASE_SECONDS * 10)):
+            return ""
+        return await bot.answers.record_answered_by_person(q)
+    except RedisError as exc:
+        log.warning("could not log a question a person answered: %s", type(exc).__name__)
+        return ""
 
 
 class PendingQuestions:

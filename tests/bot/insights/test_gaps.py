@@ -76,3 +76,24 @@ async def test_trend_channels_and_period(local_bot):
     assert [t["channels"] for t in only["themes"]] == [["discord:42"]]
     assert only["themes"][0]["nearest"] is None  # no source is linked to that channel
     assert (await gap_report(bot, 7 * 86400, ["slack:C0000001"], now=now - 35 * 86400))["unanswered"] == 3
+
+
+async def test_questions_answered_only_by_a_person_are_gaps(fake_bot):
+    """A question a person answered while Lorebot waited is logged with that outcome alone, counts in
+    the gap report (the documentation backlog) however well the documents cover it, once per
+    question however many processes saw the reply, and is never re-asked after a sync."""
+    from adapters.chat.pending import answered_by_person
+    from bot.insights.reanswer import reanswers
+
+    bot = await docs_bot(fake_bot, "slack:C1")
+    await bot.channels.update("slack:C1", reanswer=True)
+    q = Question("slack", "C1", "How do I connect Lorebot to Slack?", user="U1", thread="1.1")
+    answer_id = await answered_by_person(bot, q, "slack:message:1.1")
+    assert answer_id and await answered_by_person(bot, q, "slack:message:1.1") == ""
+    logged = await bot.answers.get(answer_id)
+    assert logged.outcomes == (Outcome.ANSWERED_BY_PERSON,) and not logged.answered and logged.answer == ""
+    assert (logged.question, logged.user, logged.thread, logged.scope) == (q.text, "U1", "1.1", "slack:C1")
+    report = await gap_report(bot, 3600, ["slack:C1"])
+    assert (report["questions"], report["unanswered"]) == (1, 1)
+    assert report["themes"][0]["questions"] == [q.text] and report["themes"][0]["people"] == 1
+    assert [r async for r in reanswers(bot, "slack", {"lorebot-docs"})] == []
