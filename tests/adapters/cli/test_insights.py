@@ -72,21 +72,25 @@ async def test_gaps_and_topics_from_the_command_line(cli_env, fake_bot, tmp_path
 async def test_replayed_traffic_puts_uncovered_topics_first(local_cli_env):
     """A channel's traffic replayed with `lorebot ask --channel --user`, each question answered (or
     abstained on) by the real core: the uncovered topics lead the report, one theme each, counted by
-    the people who asked; the covered questions are not in it."""
+    the people who asked; the covered questions are not in it. Two of the topics (English and German)
+    keep the test short; tests/bot/insights/test_gaps.py asks the whole traffic through the core."""
+    uncovered = {topic: UNCOVERED[topic] for topic in ("vpn", "elternzeit")}
+    replayed = [t for paraphrases in uncovered.values() for t in paraphrases] + COVERED[:2] + ONE_OFF[:1]
     await lorebot("ingest", str(SAMPLES), "--source", "lorebot-docs", "--json")
     await lorebot("sources", "link", "lorebot-docs", "slack:C1")
     for person, text in traffic():
-        await lorebot("ask", text, "--channel", "slack:C1", "--user", person, "--json")
+        if text in replayed:
+            await lorebot("ask", text, "--channel", "slack:C1", "--user", person, "--json")
 
     report = json.loads(await lorebot("gaps", "--json", "--channel", "slack:C1"))
-    n_uncovered = sum(len(v) for v in UNCOVERED.values())
-    assert report["questions"] == n_uncovered + len(COVERED) + len(ONE_OFF)
+    assert report["questions"] == len(replayed)
     themes = report["themes"]
-    for topic, paraphrases in UNCOVERED.items():
+    for topic, paraphrases in uncovered.items():
         holding = [n for n, t in enumerate(themes) if set(t["questions"]) & set(paraphrases)]
-        assert len(holding) == 1 and holding[0] < len(UNCOVERED), (topic, [t["label"] for t in themes])
+        assert len(holding) == 1 and holding[0] < len(uncovered), (topic, [t["label"] for t in themes])
         assert themes[holding[0]]["count"] == themes[holding[0]]["people"] == len(paraphrases)
     assert not {q for t in themes for q in t["questions"]} & set(COVERED)
+    assert [t["count"] for t in themes[len(uncovered):]] == [1]  # the one-off, last
 
 
 async def test_bad_period_is_refused(cli_env):
