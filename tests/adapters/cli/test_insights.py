@@ -109,3 +109,16 @@ async def test_channels_set_digest_and_reanswer(cli_env, fake_bot):
     await lorebot("channels", "set", "slack:C1", "--digest", "off", "--no-reanswer")
     config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
     assert "reanswer" not in config and config.get("digest", "off") == "off"
+
+
+async def test_channels_set_digest_day_and_hour(cli_env, fake_bot):
+    shown = await lorebot("channels", "set", "slack:C1", "--digest", "weekly", "--digest-to", "slack:C9",
+                          "--digest-day", "Thursday", "--digest-hour", "9")
+    assert "weekly digest to slack:C9 on thu at 09:00 UTC" in shown
+    config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
+    assert (config["digest_day"], config["digest_hour"]) == ("thu", 9)
+    for option, value in (("--digest-day", "someday"), ("--digest-hour", "24"), ("--digest-hour", "9.5")):
+        refused = await asyncio.to_thread(CliRunner().invoke, app, ["channels", "set", "slack:C1", option, value])
+        assert refused.exit_code == 2 and "invalid digest" in refused.output, refused.output
+    config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
+    assert (config["digest_day"], config["digest_hour"]) == ("thu", 9)
