@@ -47,7 +47,7 @@ class Weekday(StrEnum):
     SUN = "sun"
 
     @property
-    def index(self) -> int:
+    def ordinal(self) -> int:
         """0 for Monday .. 6 for Sunday (datetime.weekday())."""
         return list(Weekday).index(self)
 

@@ -1,6 +1,7 @@
 """Checking what admins give for a channel's settings (bot.channels): the answer mode, the wait
 before answering unasked (`10m`), the threshold, the escalation target and the weekly digest (how
-often, where to, which day and hour UTC), in the one form they are stored in. Shared by `lorebot channels`, the chat commands and the sources file's `channels:` section.
+often, where to, which day and hour UTC), in the one form they are stored in. Shared by `lorebot
+channels`, the chat commands and the sources file's `channels:` section.
 
 Escalation targets are stored as the platform's own ids: on Slack a user group `S…` or a user `U…`/`W…`;
 on Discord `role:ID` or `user:ID` (Discord's ids do not say what they name). The mention forms people

@@ -35,7 +35,7 @@ def due_this_week(config: ChannelConfig, now: float) -> DueDigest | None:
     moment = datetime.fromtimestamp(now, UTC)
     year, week, weekday = moment.isocalendar()
     monday = datetime(moment.year, moment.month, moment.day, tzinfo=UTC) - timedelta(days=weekday - 1)
-    due = monday + timedelta(days=Weekday(config.digest_day).index, hours=config.digest_hour)
+    due = monday + timedelta(days=Weekday(config.digest_day).ordinal, hours=config.digest_hour)
     if moment < due:
         return None
     return DueDigest(f"{year}-W{week:02d}", due.timestamp())

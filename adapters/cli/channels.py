@@ -58,7 +58,8 @@ def _line(scope: str, config: ChannelConfig) -> str:
     wait = f", wait {format_duration(config.wait_seconds)}" if config.wait_seconds else ""
     threshold = f", threshold {config.threshold:g}" if config.threshold is not None else ""
     escalate = f", escalate to {config.escalate}" if config.escalate else ""
-    digest = f", {config.digest.value} digest to {config.digest_to} {_when(config)}" if config.digest != Digest.OFF else ""
+    digest = (f", {config.digest.value} digest to {config.digest_to} {_when(config)}"
+              if config.digest != Digest.OFF else "")
     reanswer = ", re-answers after syncs" if config.reanswer else ""
     return f"{scope}: {config.mode.value}{wait}{threshold}{escalate}{digest}{reanswer}"
 

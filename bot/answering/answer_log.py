@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.typing import EncodableT, FieldT
 
 from bot import keys
 from bot.types import Answer, Question
@@ -93,7 +94,7 @@ class AnswerLog:
         return await self._write(q, {"answer": "", "citations": "[]", "mode": "", "error": "", "confidence": "",
                                      "answered": "0", "outcomes": Outcome.ANSWERED_BY_PERSON.value})
 
-    async def _write(self, q: Question, fields: dict[str, str | float]) -> str:
+    async def _write(self, q: Question, fields: dict[FieldT, EncodableT]) -> str:
         answer_id = uuid.uuid4().hex[:16]
         now = time.time()
         pipe = self.redis.pipeline(transaction=True)

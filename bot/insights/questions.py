@@ -1,7 +1,7 @@
 """The logged questions of a period, read from the answer log in batches, and which of them are gaps:
 abstained, voted not helpful, handed to a person, answered only by a person (who replied while
-Lorebot waited), or answered with less confidence than LOREBOT_GAP_CONFIDENCE. Failures (Redis down, a timeout, no source linked) are not gaps: they say
-nothing about what the documents hold."""
+Lorebot waited), or answered with less confidence than LOREBOT_GAP_CONFIDENCE. Failures (Redis down,
+a timeout, no source linked) are not gaps: they say nothing about what the documents hold."""
 
 from __future__ import annotations
 

@@ -85,7 +85,7 @@ def next_due(day: Weekday, hour: int, after: float) -> float:
     """The first `day` at `hour`:00 UTC after `after` (Unix seconds)."""
     moment = datetime.fromtimestamp(after, UTC)
     at = datetime(moment.year, moment.month, moment.day, hour, tzinfo=UTC)
-    at += timedelta(days=(day.index - at.weekday()) % 7)
+    at += timedelta(days=(day.ordinal - at.weekday()) % 7)
     return (at if at.timestamp() > after else at + timedelta(days=7)).timestamp()
 
 
