@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from adapters.settings import load_settings
@@ -31,7 +30,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "lorebot-docs"
 PAIRS = {  # topic: (English, German), the same questions
     "vpn": (["How do I connect to the office VPN from home?", "The VPN keeps disconnecting, how do I fix it?",
              "Which VPN client should I install on my laptop?"],
-            ["Wie verbinde ich mich von zu Hause mit dem Firmen-VPN?", "Das VPN trennt ständig die Verbindung, was tun?",
+            ["Wie verbinde ich mich von zu Hause mit dem Firmen-VPN?",
+             "Das VPN trennt ständig die Verbindung, was tun?",
              "Welchen VPN-Client soll ich auf meinem Laptop installieren?"]),
     "parental leave": (["How do I apply for parental leave?", "How long can I take parental leave?",
                         "Where do I submit the parental leave request?"],
