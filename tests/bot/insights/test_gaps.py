@@ -18,6 +18,7 @@ SCOPE = "slack:C0000001"
 
 
 async def docs_bot(bot, scope: str = SCOPE):
+    """`bot` with the sample export indexed and linked to `scope`."""
     assert (await indexer_for(bot).sync("lorebot-docs", SAMPLES)).ok
     await Registry(bot.redis, bot.settings.key_prefix).link("lorebot-docs", scope)
     return bot
@@ -60,7 +61,7 @@ async def test_uncovered_topics_first_one_theme_each(local_bot):
 
 async def test_trend_channels_and_period(local_bot):
     bot = await docs_bot(local_bot)
-    await docs_bot(bot, "discord:42")
+    await Registry(bot.redis, bot.settings.key_prefix).link("lorebot-docs", "discord:42")
     now = time.time() + 60  # after the questions below
     for i, text in enumerate(UNCOVERED["vpn"][:3]):  # three last month, one this month
         answer = await bot.answer(Question("slack", "C0000001", text, user=f"U{i}"))
