@@ -35,12 +35,31 @@ class Digest(StrEnum):
     WEEKLY = "weekly"
 
 
+class Weekday(StrEnum):
+    """The day a weekly digest is posted, in ISO order (Monday first)."""
+
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+    @property
+    def ordinal(self) -> int:
+        """0 for Monday .. 6 for Sunday (datetime.weekday())."""
+        return list(Weekday).index(self)
+
+
 @dataclass(frozen=True)
 class ChannelConfig:
     """One channel's settings. `threshold` None means the configured default (Settings); `wait_seconds`
     0 means answer at once; `escalate` empty means no hand-off target. `digest` posts the channel's
     gaps every week to `digest_to` (a scope, `PLATFORM:ID`); `reanswer` lets Lorebot answer, in their
-    thread, the questions it abstained on once a sync brings documents that answer them."""
+    thread, the questions it abstained on once a sync brings documents that answer them. The digest
+    is due each week on `digest_day` at `digest_hour` o'clock UTC (0-23; by default Monday 00:00, the
+    start of the ISO week)."""
 
     mode: ChannelMode = ChannelMode.MENTIONS
     wait_seconds: float = 0.0
@@ -49,13 +68,16 @@ class ChannelConfig:
     digest: Digest = Digest.OFF
     digest_to: str = ""
     reanswer: bool = False
+    digest_day: Weekday = Weekday.MON
+    digest_hour: int = 0
 
     def to_dict(self) -> dict[str, object]:
         found: dict[str, object] = {"mode": self.mode.value, "wait_seconds": self.wait_seconds,
                                     "threshold": self.threshold, "escalate": self.escalate}
         # The gap features' fields appear once set, so the settings of channels without them read as before.
         if self.digest != Digest.OFF or self.digest_to:
-            found.update(digest=Digest(self.digest).value, digest_to=self.digest_to)
+            found.update(digest=Digest(self.digest).value, digest_to=self.digest_to,
+                         digest_day=Weekday(self.digest_day).value, digest_hour=self.digest_hour)
         if self.reanswer:
             found["reanswer"] = True
         return found
@@ -109,6 +131,9 @@ def _check(config: ChannelConfig) -> None:
     if float(config.wait_seconds) < 0:
         raise ValueError(f"wait must not be negative, not {config.wait_seconds}")
     Digest(config.digest)
+    Weekday(config.digest_day)
+    if not isinstance(config.digest_hour, int) or not 0 <= config.digest_hour <= 23:
+        raise ValueError(f"the digest hour must be a whole hour from 0 to 23 (UTC), not {config.digest_hour!r}")
     if config.digest != Digest.OFF and not _SCOPE.match(config.digest_to):
         raise ValueError(f"a digest needs a target PLATFORM:ID, not {config.digest_to!r}")
 
@@ -117,7 +142,8 @@ def _fields(config: ChannelConfig) -> dict[FieldT, EncodableT]:
     return {"mode": config.mode.value, "wait_seconds": repr(float(config.wait_seconds)),
             "threshold": "" if config.threshold is None else repr(float(config.threshold)),
             "escalate": config.escalate, "digest": Digest(config.digest).value, "digest_to": config.digest_to,
-            "reanswer": "1" if config.reanswer else ""}
+            "reanswer": "1" if config.reanswer else "", "digest_day": Weekday(config.digest_day).value,
+            "digest_hour": str(config.digest_hour)}
 
 
 def _parse(raw: dict[str, str]) -> ChannelConfig:
@@ -128,4 +154,6 @@ def _parse(raw: dict[str, str]) -> ChannelConfig:
                          wait_seconds=float(raw.get("wait_seconds") or 0.0),
                          threshold=float(threshold) if threshold else None,
                          escalate=raw.get("escalate", ""), digest=Digest(raw.get("digest") or Digest.OFF),
-                         digest_to=raw.get("digest_to", ""), reanswer=raw.get("reanswer") == "1")
+                         digest_to=raw.get("digest_to", ""), reanswer=raw.get("reanswer") == "1",
+                         digest_day=Weekday(raw.get("digest_day") or Weekday.MON),
+                         digest_hour=int(raw.get("digest_hour") or 0))

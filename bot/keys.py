@@ -142,6 +142,18 @@ def channels(prefix: str) -> str:
     return f"{prefix}:channels"
 
 
+def digest_posted(prefix: str, scope: str, week: str) -> str:
+    """String with an expiry: the channel's digest of ISO week `week` (2026-W48) was posted, or had
+    nothing to post; set only once that is so, so a failed post is tried again at the next check."""
+    return f"{prefix}:digest:{scope}:{week}:posted"
+
+
+def digest_claim(prefix: str, scope: str, week: str) -> str:
+    """String with an expiry: a process is posting the channel's digest of `week` (two replicas must
+    not both post it); released when the post fails, expiring if the process dies."""
+    return f"{prefix}:digest:{scope}:{week}:posting"
+
+
 def pending_questions(prefix: str, platform: str) -> str:
     """Sorted set: one adapter's questions waiting for people first (auto mode with a wait), scored by
     when they are due (Unix seconds); a process that takes one moves it a lease ahead until done."""

@@ -1,6 +1,7 @@
 """Checking what admins give for a channel's settings (bot.channels): the answer mode, the wait
-before answering unasked (`10m`), the threshold and the escalation target, in the one form they are
-stored in. Shared by `lorebot channels`, the chat commands and the sources file's `channels:` section.
+before answering unasked (`10m`), the threshold, the escalation target and the weekly digest (how
+often, where to, which day and hour UTC), in the one form they are stored in. Shared by `lorebot
+channels`, the chat commands and the sources file's `channels:` section.
 
 Escalation targets are stored as the platform's own ids: on Slack a user group `S…` or a user `U…`/`W…`;
 on Discord `role:ID` or `user:ID` (Discord's ids do not say what they name). The mention forms people
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.channels import ChannelMode
+from bot.channels import ChannelMode, Digest, Weekday
 from ingest.source_checks import Platform, SourceError
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$")
@@ -86,3 +87,31 @@ def parse_target(platform: str, text: str) -> str:
         role = m[1] or m[2]
         return f"role:{role}" if role else f"user:{m[3] or m[4]}"
     raise SourceError(f"{platform} channels have no escalation")
+
+
+def parse_digest(text: str) -> Digest:
+    """`weekly` or `off`. Raises SourceError."""
+    try:
+        return Digest(text.strip().lower())
+    except ValueError:
+        raise SourceError(f"invalid digest {text!r}: {' or '.join(Digest)}") from None
+
+
+_DAY_NAMES = {**{day.value: day for day in Weekday}, **dict(zip(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), Weekday))}
+
+
+def parse_weekday(text: str) -> Weekday:
+    """A day as `mon` .. `sun` or its English name (`Monday`). Raises SourceError."""
+    try:
+        return _DAY_NAMES[text.strip().lower()]
+    except KeyError:
+        raise SourceError(f"invalid digest day {text!r}: one of {', '.join(Weekday)}") from None
+
+
+def parse_hour(value: str | int) -> int:
+    """A whole hour of the day, 0 to 23 (UTC). Raises SourceError."""
+    text = str(value).strip()
+    if not text.isdigit() or not 0 <= int(text) <= 23:
+        raise SourceError(f"invalid digest hour {value!r}: a whole hour from 0 to 23 (UTC)")
+    return int(text)

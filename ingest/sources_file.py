@@ -17,6 +17,11 @@ or by `lorebot sources apply FILE`:
         wait: 10m                        # auto mode: answer only if no person replied within this
         threshold: 0.5                   # optional: abstain below this confidence
         escalate: S0123ABCD              # Slack user group or user; Discord role:ID or user:ID
+        digest: weekly                   # post the channel's knowledge gaps every week (or off)
+        digest_to: slack:C0DOCSTEAM      # where the digest goes
+        digest_day: mon                  # optional: the day (mon .. sun) and hour (0-23, UTC) it is due
+        digest_hour: 9
+        reanswer: true                   # answer abstained questions in their thread once a sync covers them
 
 Applying adds or updates each source: the channels listed are linked, and a channel that an earlier
 version of the file listed and this one does not is unlinked (links made in chat or with the CLI are
@@ -34,16 +39,21 @@ import yaml
 
 from bot.channels import ChannelStore
 from ingest.channel_checks import (
+    parse_digest,
     parse_duration,
+    parse_hour,
     parse_mode,
     parse_target,
     parse_threshold,
+    parse_weekday,
 )
 from ingest.source_checks import check_scope
 from ingest.sources import Registry, Source, SourceError, file_channels_key
 
 FIELDS = {"location", "kind", "every", "cron", "channels", "auth_env", "auth_header", "page_url_base", "shared_ok"}
-CHANNEL_FIELDS = {"mode": "mode", "wait": "wait_seconds", "threshold": "threshold", "escalate": "escalate"}
+CHANNEL_FIELDS = {"mode": "mode", "wait": "wait_seconds", "threshold": "threshold", "escalate": "escalate",
+                  "digest": "digest", "digest_to": "digest_to", "digest_day": "digest_day",
+                  "digest_hour": "digest_hour", "reanswer": "reanswer"}
 
 
 def _load(text: str, origin: str) -> dict:
@@ -73,7 +83,7 @@ def parse_channels(text: str, origin: str) -> list[tuple[str, dict[str, object]]
         try:
             check_scope(str(scope))
             if not isinstance(spec, dict) or not spec:
-                raise SourceError("expected settings (mode, wait, threshold, escalate)")
+                raise SourceError(f"expected settings ({', '.join(CHANNEL_FIELDS)})")
             unknown = set(map(str, spec)) - set(CHANNEL_FIELDS)
             if unknown:
                 raise SourceError(f"unknown settings {', '.join(sorted(unknown))}")
@@ -110,6 +120,20 @@ def _channel_value(platform: str, name: str, value: object) -> object:
         return parse_duration(str(value))
     if name == "threshold":
         return parse_threshold(value if isinstance(value, (int, float)) else str(value))
+    if name == "digest":
+        return parse_digest("off" if value is False else str(value))  # YAML reads a bare `off` as false
+    if name == "digest_to":
+        return check_scope(str(value or ""))
+    if name == "digest_day":
+        return parse_weekday(str(value))
+    if name == "digest_hour":
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise SourceError(f"invalid digest hour {value!r}: a whole hour from 0 to 23 (UTC)")
+        return parse_hour(value)
+    if name == "reanswer":
+        if not isinstance(value, bool):
+            raise SourceError(f"`reanswer` must be true or false, not {value!r}")
+        return value
     return parse_target(platform, str(value or ""))
 
 
@@ -137,7 +161,11 @@ async def apply_sources_file(registry: Registry, path: Path) -> tuple[list[str],
             errors.append(str(channel))
             continue
         scope, changes = channel
-        await store.update(scope, **changes)
+        try:
+            await store.update(scope, **changes)
+        except ValueError as exc:  # settings that do not go together (a digest with no target)
+            errors.append(f"{path}: channel {scope!r}: {exc}")
+            continue
         applied.append(scope)
     return applied, errors
 

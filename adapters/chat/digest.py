@@ -27,7 +27,8 @@ def digest_markdown(scope: str, report: dict[str, object]) -> str:
     themes = list(report["themes"])  # type: ignore[call-overload]
     lines = [f"**Knowledge gaps this week in {scope}**",
              (f"{report['unanswered']} of {report['questions']} questions were not answered well "
-             f"(abstained, not helpful, handed to a person or answered with low confidence). Top themes:")]
+             "(abstained, not helpful, handed to a person, answered only by a person or with low confidence). "
+             "Top themes:")]
     for n, theme in enumerate(themes[:DIGEST_THEMES], 1):
         people = f"{theme['people']} {'person' if theme['people'] == 1 else 'people'}"
         lines += ["", (f"**{n}. {_short(theme['label'], 100)}**: {theme['count']} questions from {people} "

@@ -4,8 +4,9 @@
   its platform, so one replica handles each change, re-asks the abstained questions of its platform
   (bot.insights.reanswer) and posts each new answer in the question's thread.
 - Digests: every LOREBOT_DIGEST_CHECK_SECONDS it looks for channels whose weekly digest goes to a
-  channel of its platform and posts the last 7 days' gaps of that channel there, once per ISO week
-  (a claim in Redis per channel and week), at its first check of the week.
+  channel of its platform and is due (the channel's day and hour, UTC), and posts that channel's gaps
+  of the last 7 days there, once per ISO week; a failed post is tried again at the next
+  check (adapters.chat.digest_schedule).
 
 The platform's part is a Poster: how to post an answer in a thread and a Markdown digest in a channel.
 """
@@ -18,18 +19,17 @@ import os
 import socket
 import time
 import uuid
-from datetime import UTC, datetime
 from typing import Protocol
 
 from redis.exceptions import RedisError, ResponseError
 
 from adapters.chat.digest import DIGEST_THEMES, WEEK_SECONDS, digest_markdown
+from adapters.chat.digest_schedule import DigestWeeks, due_this_week
 from bot import keys
 from bot.channels import ChannelStore, Digest
 from bot.core import Lorebot
 from bot.insights.gaps import gap_report
 from bot.insights.reanswer import Reanswer, reanswers
-from bot.store.claims import claim_once
 
 log = logging.getLogger(__name__)
 UPDATED = "The documentation was updated, and now answers this question:"
@@ -111,25 +111,29 @@ class Followups:
             await asyncio.sleep(self.check_seconds)
 
     async def post_digests(self, now: float | None = None) -> list[str]:
-        """Post the digests due this week to this platform's channels; the scopes whose digest was posted."""
+        """Post the digests due by `now` (Unix seconds) and not posted yet this week to this platform's
+        channels; the scopes whose digest was posted."""
         now = time.time() if now is None else now
-        year, week, _ = datetime.fromtimestamp(now, UTC).isocalendar()
         posted = []
+        weeks = DigestWeeks(self.bot.redis, self.bot.settings.key_prefix)
         configured = await ChannelStore(self.bot.redis, self.bot.settings.key_prefix).configured()
         for scope, config in configured.items():
             platform, _, target = config.digest_to.partition(":")
             if config.digest != Digest.WEEKLY or platform != self.poster.platform:
                 continue
-            if not await claim_once(self.bot.redis, self.bot.settings.key_prefix, f"digest:{scope}:{year}-W{week:02d}",
-                                    8 * 86400):
-                continue
-            # Only this channel's questions: its gaps go to its own digest target and nowhere else.
-            report = await gap_report(self.bot, WEEK_SECONDS, [scope], now=now, top=DIGEST_THEMES)
-            if not report["unanswered"]:
+            due = due_this_week(config, now)
+            if due is None or not await weeks.claim(scope, due.week):
                 continue
             try:
-                await self.poster.post_digest(target, digest_markdown(scope, report))
-                posted.append(scope)
+                # Only this channel's questions: its gaps go to its own digest target and nowhere else.
+                report = await gap_report(self.bot, WEEK_SECONDS, [scope], now=now, top=DIGEST_THEMES)
+                if report["unanswered"]:
+                    await self.poster.post_digest(target, digest_markdown(scope, report))
+                    posted.append(scope)
             except Exception:
-                log.exception("could not post the digest of %s to %s", scope, config.digest_to)
+                log.exception("could not post the digest of %s to %s; trying again at the next check", scope,
+                              config.digest_to)
+                await weeks.failed(scope, due.week)
+                continue
+            await weeks.posted(scope, due.week)
         return posted

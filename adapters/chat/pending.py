@@ -7,7 +7,8 @@ each a lease ahead, so exactly one process holds it at a time, and a process tha
 lets it come due again when the lease ends (the answer itself is claimed per message, so a question
 is still answered once). A person's reply seen outside the question's thread while it waits
 (`note_reply`: a Discord reply in the channel) is kept beside it and comes back with it
-(`PendingQuestion.replied_by`). `done` forgets it, and the reply.
+(`PendingQuestion.replied_by`). `done` forgets it, and the reply. A question a person answered first
+is logged as such (`answered_by_person`), once.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import keys
+from bot.answering.answer_log import Outcome
+from bot.core import Lorebot
+from bot.store.claims import claim_once
+from bot.types import Question
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +77,20 @@ class PendingQuestion:
     @classmethod
     def from_json(cls, raw: str | bytes) -> PendingQuestion:
         return cls(**json.loads(raw))
+
+
+async def answered_by_person(bot: Lorebot, q: Question, question_id: str) -> str:
+    """Log `q`, a waiting question a person answered before Lorebot (Outcome.ANSWERED_BY_PERSON), once
+    per question however many processes saw it; its id, "" when it was logged already or Redis failed
+    (logged as a warning: the question stays unanswered by Lorebot either way)."""
+    try:
+        if not await claim_once(bot.redis, bot.settings.key_prefix, f"{question_id}:{Outcome.ANSWERED_BY_PERSON}",
+                                int(LEASE_SECONDS * 10)):
+            return ""
+        return await bot.answers.record_answered_by_person(q)
+    except RedisError as exc:
+        log.warning("could not log a question a person answered: %s", type(exc).__name__)
+        return ""
 
 
 class PendingQuestions:

@@ -112,6 +112,9 @@ def ingest(
 def ask(
     question: Annotated[str, typer.Argument(help="The question.")],
     channel: Annotated[str | None, typer.Option(help="Answer as this channel would see it: PLATFORM:ID.")] = None,
+    user: Annotated[str, typer.Option(
+        metavar="ID", help="Ask as this person (their id on the platform), as when replaying a channel's traffic: "
+                           "the gap report counts the people who asked.")] = "cli",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Answer one question from the indexed documents."""
@@ -119,7 +122,7 @@ def ask(
 
     s = settings()
     base = parse_channel(channel)
-    q = Question(platform=base.platform, channel=base.channel, text=question, user="cli")
+    q = Question(platform=base.platform, channel=base.channel, text=question, user=user.strip() or "cli")
 
     async def go():
         bot = await open_bot(s)

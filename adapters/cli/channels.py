@@ -15,10 +15,13 @@ from bot.channels import ChannelConfig, ChannelStore, Digest
 from bot.store.connection import connect
 from ingest.channel_checks import (
     format_duration,
+    parse_digest,
     parse_duration,
+    parse_hour,
     parse_mode,
     parse_target,
     parse_threshold,
+    parse_weekday,
 )
 from ingest.source_checks import SourceError, check_scope
 
@@ -47,11 +50,16 @@ def _checked(call: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
+def _when(config: ChannelConfig) -> str:
+    return f"on {config.digest_day.value} at {config.digest_hour:02d}:00 UTC"
+
+
 def _line(scope: str, config: ChannelConfig) -> str:
     wait = f", wait {format_duration(config.wait_seconds)}" if config.wait_seconds else ""
     threshold = f", threshold {config.threshold:g}" if config.threshold is not None else ""
     escalate = f", escalate to {config.escalate}" if config.escalate else ""
-    digest = f", {config.digest.value} digest to {config.digest_to}" if config.digest != Digest.OFF else ""
+    digest = (f", {config.digest.value} digest to {config.digest_to} {_when(config)}"
+              if config.digest != Digest.OFF else "")
     reanswer = ", re-answers after syncs" if config.reanswer else ""
     return f"{scope}: {config.mode.value}{wait}{threshold}{escalate}{digest}{reanswer}"
 
@@ -69,6 +77,10 @@ def set_channel(
     digest: Annotated[str | None, typer.Option(help="Post the channel's knowledge gaps: weekly or off.")] = None,
     digest_to: Annotated[str | None, typer.Option(
         metavar="PLATFORM:ID", help="Where the digest goes (a channel the team chooses).")] = None,
+    digest_day: Annotated[str | None, typer.Option(
+        metavar="DAY", help="The day the weekly digest is posted: mon .. sun (default mon).")] = None,
+    digest_hour: Annotated[str | None, typer.Option(
+        metavar="HOUR", help="The hour it is posted, 0-23 UTC (default 0).")] = None,
     reanswer: Annotated[bool | None, typer.Option(
         "--reanswer/--no-reanswer", help="Answer abstained questions in their thread once a sync covers them.")] = None,
 ) -> None:
@@ -86,14 +98,18 @@ def set_channel(
         if escalate is not None:
             found["escalate"] = parse_target(channel.partition(":")[0], escalate)
         if digest is not None:
-            found["digest"] = Digest(digest)
+            found["digest"] = parse_digest(digest)
         if digest_to is not None:
             found["digest_to"] = check_scope(digest_to)
+        if digest_day is not None:
+            found["digest_day"] = parse_weekday(digest_day)
+        if digest_hour is not None:
+            found["digest_hour"] = parse_hour(digest_hour)
         if reanswer is not None:
             found["reanswer"] = reanswer
         if not found:
             raise SourceError("nothing to change: give --mode, --wait, --threshold, --escalate, --digest, "
-                              "--digest-to or --reanswer")
+                              "--digest-to, --digest-day, --digest-hour or --reanswer")
         return found
 
     wanted = _checked(changes)
@@ -115,7 +131,7 @@ def list_channels(as_json: Annotated[bool, typer.Option("--json", help="Print JS
     for scope, c in found.items():
         table.add_row(scope, c.mode.value, format_duration(c.wait_seconds),
                       "default" if c.threshold is None else f"{c.threshold:g}", c.escalate or "-",
-                      f"{c.digest.value} to {c.digest_to}" if c.digest != Digest.OFF else "-",
+                      f"{c.digest.value} to {c.digest_to} {_when(c)}" if c.digest != Digest.OFF else "-",
                       "yes" if c.reanswer else "-")
     cli.out.print(table)
 

@@ -139,7 +139,7 @@ def _trend(trend: int) -> str:
 
 def print_gaps(console: Console, report: dict[str, Any]) -> None:
     console.print(f"Since {report['since']}: {report['unanswered']} of {report['questions']} questions not "
-                  "answered well (abstained, not helpful, escalated or low confidence).")
+                  "answered well (abstained, not helpful, escalated, answered only by a person, or low confidence).")
     if not report["themes"]:
         return
     table = Table(show_lines=True)

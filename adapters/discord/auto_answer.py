@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from adapters.chat.handoff import Threads, summary
-from adapters.chat.pending import PendingQuestion, PendingQuestions, Poller
+from adapters.chat.pending import PendingQuestion, PendingQuestions, Poller, answered_by_person
 from adapters.chat.question_form import is_question
 from adapters.chat.texts import MESSAGE_CLAIM_SECONDS
 from adapters.chat.throttle import AnswerGaps
@@ -130,6 +130,9 @@ class AutoAnswers:
         try:
             if waited and await self.person_replied(question):
                 log.info("auto mode: a person replied to %s, staying out", question.message)
+                await answered_by_person(self.bot, Question(
+                    Platform.DISCORD, question.channel, question.text, question.user,
+                    thread=question.thread or question.message), question.id)
                 return
         except discord.HTTPException as exc:
             log.warning("auto mode: could not read the thread (%s), staying out", exc.status)

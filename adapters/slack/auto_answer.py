@@ -4,7 +4,8 @@
 
 With a wait (`--wait 10m`), people come first: the question waits in Redis (adapters.chat.pending),
 and when it is due Lorebot reads the thread (conversations.replies) and stays out if a person other
-than the asker has replied. Answers given unasked keep a minimum gap per asker and per channel
+than the asker has replied (the question is then logged as answered by a person: the documentation
+backlog `lorebot gaps` counts). Answers given unasked keep a minimum gap per asker and per channel
 (adapters.chat.throttle). Auto answers are posted whole, never streamed or shown in progress: until
 the answer is ready Lorebot does not know whether it will speak at all.
 """
@@ -18,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from redis.exceptions import RedisError
 
 from adapters.chat.handoff import Threads
-from adapters.chat.pending import PendingQuestion, PendingQuestions, Poller
+from adapters.chat.pending import PendingQuestion, PendingQuestions, Poller, answered_by_person
 from adapters.chat.question_form import is_question
 from adapters.chat.texts import MESSAGE_CLAIM_SECONDS
 from adapters.chat.throttle import AnswerGaps
@@ -78,6 +79,9 @@ class AutoAnswers:
             if waited and await self.conversations.person_replied(question.channel, question.thread, question.user,
                                                                   await self.bot_user()):
                 log.info("auto mode: a person replied in %s/%s, staying out", question.channel, question.thread)
+                await answered_by_person(self.bot, Question(
+                    platform=Platform.SLACK, channel=question.channel, text=question.text, user=question.user,
+                    thread=question.thread), question.id)
                 return
         except FAILURES as exc:
             log.warning("auto mode: could not read the thread (%s), staying out", type(exc).__name__)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.typing import EncodableT, FieldT
 
 from bot import keys
 from bot.types import Answer, Question
@@ -23,7 +24,9 @@ ANSWER_TTL = 90 * 24 * 3600
 
 class Outcome(StrEnum):
     """What happened to a question. ANSWERED or ABSTAINED is recorded with the answer; the others are
-    added later by people (votes, the hand-off and resolved buttons, a person's reply)."""
+    added later by people (votes, the hand-off and resolved buttons, a person's reply). A question a
+    person answered while Lorebot waited (auto mode with a wait) is recorded with ANSWERED_BY_PERSON
+    alone: Lorebot gave no answer."""
 
     ANSWERED = "answered"
     ABSTAINED = "abstained"
@@ -32,6 +35,7 @@ class Outcome(StrEnum):
     ESCALATED = "escalated"
     RESOLVED = "resolved"
     REANSWERED = "reanswered"  # answered later, after a sync, in its thread (bot/insights/reanswer.py)
+    ANSWERED_BY_PERSON = "answered_by_person"  # a person replied first; Lorebot stayed out
 
 
 @dataclass(frozen=True)
@@ -72,24 +76,36 @@ class AnswerLog:
 
     async def record(self, q: Question, answer: Answer) -> str:
         """Keep the answer (for `ttl_seconds`) and return its id."""
+        outcome = Outcome.ANSWERED if answer.answered else Outcome.ABSTAINED
+        return await self._write(q, {
+            "answer": answer.text,
+            "citations": json.dumps([c.to_dict() for c in answer.citations]),
+            "mode": answer.mode.value,
+            "error": answer.error.value if answer.error else "",
+            "confidence": answer.confidence,
+            "answered": "1" if answer.answered else "0",
+            "outcomes": outcome.value,
+        })
+
+    async def record_answered_by_person(self, q: Question) -> str:
+        """Keep a question a person answered before Lorebot did (it waited, people first, and stayed out)
+        and return its id. It has no answer, citations or confidence of Lorebot's (`get` reads the
+        missing confidence as 1.0); `answered` is false: the documents were not shown to answer it."""
+        return await self._write(q, {"answer": "", "citations": "[]", "mode": "", "error": "", "confidence": "",
+                                     "answered": "0", "outcomes": Outcome.ANSWERED_BY_PERSON.value})
+
+    async def _write(self, q: Question, fields: dict[FieldT, EncodableT]) -> str:
         answer_id = uuid.uuid4().hex[:16]
         now = time.time()
-        outcome = Outcome.ANSWERED if answer.answered else Outcome.ABSTAINED
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(self._key(answer_id), mapping={
             "question": q.text,
-            "answer": answer.text,
-            "citations": json.dumps([c.to_dict() for c in answer.citations]),
             "scope": q.scope,
             "conversation": q.conversation,
             "thread": q.thread or "",
             "user": q.user,
-            "mode": answer.mode.value,
-            "error": answer.error.value if answer.error else "",
             "ts": now,
-            "confidence": answer.confidence,
-            "answered": "1" if answer.answered else "0",
-            "outcomes": outcome.value,
+            **fields,
         })
         pipe.expire(self._key(answer_id), self.ttl)
         pipe.zadd(keys.answers_by_time(self.prefix), {answer_id: now})

@@ -1,7 +1,7 @@
 """The logged questions of a period, read from the answer log in batches, and which of them are gaps:
-abstained, voted not helpful, handed to a person, or answered with less confidence than
-LOREBOT_GAP_CONFIDENCE. Failures (Redis down, a timeout, no source linked) are not gaps: they say
-nothing about what the documents hold."""
+abstained, voted not helpful, handed to a person, answered only by a person (who replied while
+Lorebot waited), or answered with less confidence than LOREBOT_GAP_CONFIDENCE. Failures (Redis down,
+a timeout, no source linked) are not gaps: they say nothing about what the documents hold."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from bot.types import Reason
 # Answers that failed for a reason other than the documents: never a knowledge gap.
 NOT_A_GAP = frozenset({Reason.EMPTY_QUESTION, Reason.NO_SOURCES, Reason.REDIS_UNAVAILABLE,
                        Reason.MODEL_UNAVAILABLE, Reason.TIMEOUT, Reason.INTERNAL})
+# Outcomes that say the documents left the question to people.
+PEOPLE_NEEDED = frozenset({Outcome.NOT_HELPFUL, Outcome.ESCALATED, Outcome.ANSWERED_BY_PERSON})
 FIELDS = ["question", "user", "scope", "ts", "answered", "confidence", "outcomes", "error", "thread"]
 BATCH = 2000
 
@@ -40,12 +42,11 @@ class Asked:
         return self.error in NOT_A_GAP
 
     def is_gap(self, min_confidence: float) -> bool:
-        """Abstained, not helpful, escalated, or answered below `min_confidence`; an abstention answered
-        since (re-answered after a sync) is no longer a gap."""
+        """Abstained, not helpful, escalated, answered only by a person, or answered below
+        `min_confidence`; an abstention answered since (re-answered after a sync) is no longer a gap."""
         if self.failed or Outcome.REANSWERED in self.outcomes:
             return False
-        return (not self.answered or Outcome.NOT_HELPFUL in self.outcomes or Outcome.ESCALATED in self.outcomes
-                or self.confidence < min_confidence)
+        return (not self.answered or bool(self.outcomes & PEOPLE_NEEDED) or self.confidence < min_confidence)
 
 
 def _s(v: bytes | str | None) -> str:

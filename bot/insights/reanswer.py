@@ -54,7 +54,8 @@ async def reanswers(bot: Lorebot, platform: str, changed: set[str],
     asked = await load_questions(bot.answers, now - window, now, scopes)
     seen: set[tuple[str, str, str]] = set()
     for a in asked:
-        if a.answered or a.failed or Outcome.REANSWERED in a.outcomes:
+        # A question a person answered while Lorebot waited is theirs: Lorebot stays out of that thread.
+        if a.answered or a.failed or Outcome.REANSWERED in a.outcomes or Outcome.ANSWERED_BY_PERSON in a.outcomes:
             continue
         if (a.scope, a.thread, a.text) in seen:  # asked twice in one thread: one answer
             continue

@@ -12,7 +12,9 @@ GET/PATCH/DELETE them; POST /channels/{id}/typing; people's messages, history, t
 message and forum posts (testkit.fakes.discord_threads). Messages and interactions behave as Discord's do
 (testkit.fakes.discord_store), size rules included (testkit.fakes.discord_limits). JSON answers carry
 `Content-Type: application/json` exactly, as discord.py requires. Every request is recorded with the
-time it arrived (`requests`); `fail_next` makes one fail.
+time it arrived (`requests`); `fail_next` makes one fail. A post to a channel the fake does not know is
+refused (404, 10003 Unknown Channel), and to one in `no_access` (a channel the bot cannot see or may not
+write in) with 403, 50001 Missing Access, as Discord refuses them.
 
 Gateway (testkit.fakes.discord_gateway): `dispatch(event, data)` sends an event (a message's text
 withheld as Discord withholds it from a bot without the message-content intent), `reconnect(*events)`
@@ -40,10 +42,11 @@ from testkit.fakes.background_server import BackgroundServer
 from testkit.fakes.discord_gateway import FakeGateway
 from testkit.fakes.discord_limits import MessageRejected
 from testkit.fakes.discord_store import EPHEMERAL, LOADING, ApiError, MessageStore
-from testkit.fakes.discord_threads import DiscordThreads
+from testkit.fakes.discord_threads import UNKNOWN_CHANNEL, DiscordThreads
 from testkit.fakes.discord_world import DiscordWorld
 
 PREFIX = "/api/v10"
+MISSING_ACCESS = (403, 50001, "Missing Access")
 BODY = web.RequestKey("json_body", object)  # the parsed body, handed from the middleware to the handlers
 
 
@@ -78,6 +81,7 @@ class FakeDiscord(DiscordThreads, DiscordWorld, BackgroundServer):
         self._lock = threading.Lock()
         self._requests: list[DiscordRequest] = []
         self._failures: list[tuple[str, str, ApiError]] = []
+        self.no_access: set[str] = set()  # channel ids the bot may not post in (control)
         self._init_threads()
 
     # --- addresses, records and controls --------------------------------------------------------
@@ -253,7 +257,12 @@ class FakeDiscord(DiscordThreads, DiscordWorld, BackgroundServer):
         return _answer(self.store.webhook_message(request.method, info["token"], info["message"], request[BODY] or {}))
 
     async def _channel_post(self, request: web.Request) -> web.Response:
-        return _json(self.store.post(request.match_info["channel"], request[BODY] or {}))
+        channel_id = request.match_info["channel"]
+        if channel_id not in self._known_channels():
+            raise ApiError(*UNKNOWN_CHANNEL)
+        if channel_id in self.no_access:
+            raise ApiError(*MISSING_ACCESS)
+        return _json(self.store.post(channel_id, request[BODY] or {}))
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         info = request.match_info

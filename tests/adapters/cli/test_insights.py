@@ -14,7 +14,7 @@ from adapters.cli.app import app
 from bot.types import Question
 from ingest.context import indexer_for
 from ingest.sources import Registry
-from tests.bot.insights.traffic import UNCOVERED, abstained
+from tests.bot.insights.traffic import COVERED, ONE_OFF, UNCOVERED, abstained, traffic
 from tests.conftest import SAMPLES
 
 THEME_KEYS = {"label", "count", "people", "trend", "questions", "nearest", "channels"}
@@ -26,6 +26,14 @@ def cli_env(monkeypatch, redis_url, key_prefix, tmp_path, fake_openai):
                         "LOREBOT_DATA_DIR": str(tmp_path / "data"), "LOREBOT_EMBEDDINGS": "openai:fake-embed",
                         "OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-test-key",
                         "LOREBOT_LOG_LEVEL": "WARNING"}.items():  # the fake server logs in this process
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def local_cli_env(monkeypatch, redis_url, key_prefix, tmp_path):
+    """The command line on the real local model (the default embeddings), answering extractively."""
+    for name, value in {"REDIS_URL": redis_url, "LOREBOT_KEY_PREFIX": key_prefix,
+                        "LOREBOT_DATA_DIR": str(tmp_path / "data"), "LOREBOT_LOG_LEVEL": "WARNING"}.items():
         monkeypatch.setenv(name, value)
 
 
@@ -61,6 +69,30 @@ async def test_gaps_and_topics_from_the_command_line(cli_env, fake_bot, tmp_path
     assert json.loads(await lorebot("gaps", "--json"))["unanswered"] == len(UNCOVERED["vpn"]) - 1
 
 
+async def test_replayed_traffic_puts_uncovered_topics_first(local_cli_env):
+    """A channel's traffic replayed with `lorebot ask --channel --user`, each question answered (or
+    abstained on) by the real core: the uncovered topics lead the report, one theme each, counted by
+    the people who asked; the covered questions are not in it. Two of the topics (English and German)
+    keep the test short; tests/bot/insights/test_gaps.py asks the whole traffic through the core."""
+    uncovered = {topic: UNCOVERED[topic] for topic in ("vpn", "elternzeit")}
+    replayed = [t for paraphrases in uncovered.values() for t in paraphrases] + COVERED[:2] + ONE_OFF[:1]
+    await lorebot("ingest", str(SAMPLES), "--source", "lorebot-docs", "--json")
+    await lorebot("sources", "link", "lorebot-docs", "slack:C1")
+    for person, text in traffic():
+        if text in replayed:
+            await lorebot("ask", text, "--channel", "slack:C1", "--user", person, "--json")
+
+    report = json.loads(await lorebot("gaps", "--json", "--channel", "slack:C1"))
+    assert report["questions"] == len(replayed)
+    themes = report["themes"]
+    for topic, paraphrases in uncovered.items():
+        holding = [n for n, t in enumerate(themes) if set(t["questions"]) & set(paraphrases)]
+        assert len(holding) == 1 and holding[0] < len(uncovered), (topic, [t["label"] for t in themes])
+        assert themes[holding[0]]["count"] == themes[holding[0]]["people"] == len(paraphrases)
+    assert not {q for t in themes for q in t["questions"]} & set(COVERED)
+    assert [t["count"] for t in themes[len(uncovered):]] == [1]  # the one-off, last
+
+
 async def test_bad_period_is_refused(cli_env):
     result = await asyncio.to_thread(CliRunner().invoke, app, ["gaps", "--since", "a month"])
     assert result.exit_code == 2 and "--since" in result.output
@@ -77,3 +109,16 @@ async def test_channels_set_digest_and_reanswer(cli_env, fake_bot):
     await lorebot("channels", "set", "slack:C1", "--digest", "off", "--no-reanswer")
     config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
     assert "reanswer" not in config and config.get("digest", "off") == "off"
+
+
+async def test_channels_set_digest_day_and_hour(cli_env, fake_bot):
+    shown = await lorebot("channels", "set", "slack:C1", "--digest", "weekly", "--digest-to", "slack:C9",
+                          "--digest-day", "Thursday", "--digest-hour", "9")
+    assert "weekly digest to slack:C9 on thu at 09:00 UTC" in shown
+    config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
+    assert (config["digest_day"], config["digest_hour"]) == ("thu", 9)
+    for option, value in (("--digest-day", "someday"), ("--digest-hour", "24"), ("--digest-hour", "9.5")):
+        refused = await asyncio.to_thread(CliRunner().invoke, app, ["channels", "set", "slack:C1", option, value])
+        assert refused.exit_code == 2 and "invalid digest" in refused.output, refused.output
+    config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
+    assert (config["digest_day"], config["digest_hour"]) == ("thu", 9)

@@ -6,6 +6,7 @@ sharing, and other organisations' guilds."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from adapters.discord.handoff import ASKED, SHARED
 from bot.answering.answer_log import Outcome
@@ -116,6 +117,40 @@ async def test_with_a_wait_a_persons_reply_in_the_channel_counts_too(start_disco
     assert [r.path for r in discord_api.requests("POST", r"/threads$")] == [
         f"/channels/{discord_api.channel['id']}/messages/{own['id']}/threads"]  # none for the first question
     assert {r.path for r in discord_api.requests("POST", r"/messages$")} == {f"/channels/{own['id']}/messages"}
+
+
+async def test_a_question_a_person_answered_while_lorebot_waited_is_logged_as_such(start_discord, discord_api):
+    """The question a colleague answered in its thread during the wait is in the answer log as answered
+    only by a person (what `lorebot gaps` counts), with the thread it was answered in; Lorebot says nothing."""
+    from bot.insights.questions import load_questions
+
+    running = await start_discord(**FAST)
+    bot, channel = running.bot, discord_api.channel["id"]
+    await configure(running, channel, mode=ChannelMode.AUTO, wait_seconds=1.0)
+    helped, alone = discord_api.says(QUESTION), discord_api.says("Which embedding model does Lorebot use by default?")
+    for message in (helped, alone):
+        await discord_api.dispatch("MESSAGE_CREATE", message)
+    discord_api.threads_started[helped["id"]] = p.thread(helped["id"], discord_api.guild_id, channel)
+    await discord_api.dispatch("MESSAGE_CREATE", discord_api.says(
+        "Enable the message content intent.", where={"id": helped["id"]}, who=discord_api.colleague))
+    await discord_api.wait_for(lambda: posted_in(discord_api, alone["id"]), timeout=10, what="the answer")
+
+    async def by_person(timeout: float = 10) -> list:
+        """The logged questions a person answered first, once there is one (bounded by `timeout` s)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [a for a in await load_questions(bot.answers, 0, time.time() + 60)
+                     if Outcome.ANSWERED_BY_PERSON in a.outcomes]
+            if found or time.monotonic() > deadline:
+                return found
+            await asyncio.sleep(0.05)
+
+    [logged] = await by_person()
+    assert (logged.text, logged.user, logged.scope, logged.thread) == (
+        QUESTION, helped["author"]["id"], f"discord:{channel}", helped["id"])
+    assert logged.outcomes == {Outcome.ANSWERED_BY_PERSON} and not logged.answered
+    await settled(running)
+    assert posted_in(discord_api, helped["id"]) == [] and len(await by_person()) == 1
 
 
 async def test_ask_a_person_mentions_exactly_the_role_once(start_discord, discord_api):

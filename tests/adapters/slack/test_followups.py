@@ -4,13 +4,15 @@ with that channel's gaps only, once a week, within Slack's limits (the fake refu
 
 from __future__ import annotations
 
+import asyncio
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from adapters.chat.followups import UPDATED, Followups
 from adapters.slack.app import web_client
 from adapters.slack.followups import SlackPoster
-from bot.channels import ChannelStore, Digest
+from bot.channels import ChannelStore, Digest, Weekday
 from bot.types import Question
 from ingest.context import IngestContext
 from ingest.source_sync import sync_export
@@ -77,3 +79,42 @@ async def test_weekly_digest_goes_to_its_target_with_that_channels_gaps_only(sla
     assert "Nightingale" not in digest
     assert await followups.post_digests(now + 60) == []  # once a week
     assert len(slack_api.messages("C0000DIG")) == 1
+
+
+def next_due(day: Weekday, hour: int, after: float) -> float:
+    """The first `day` at `hour`:00 UTC after `after` (Unix seconds)."""
+    moment = datetime.fromtimestamp(after, UTC)
+    at = datetime(moment.year, moment.month, moment.day, hour, tzinfo=UTC)
+    at += timedelta(days=(day.ordinal - at.weekday()) % 7)
+    return (at if at.timestamp() > after else at + timedelta(days=7)).timestamp()
+
+
+async def test_digest_waits_for_its_day_and_hour_and_a_failed_post_is_tried_again(slack_bot, slack_api):
+    bot = slack_bot
+    channels = ChannelStore(bot.redis, bot.settings.key_prefix)
+    await channels.update(f"slack:{CHANNEL}", digest=Digest.WEEKLY, digest_to="slack:C0000DIG",
+                          digest_day=Weekday.WED, digest_hour=9)
+    for i, text in enumerate(UNCOVERED["vpn"]):  # asked through the core (the fake model): gaps
+        await bot.answer(Question("slack", CHANNEL, text, user=f"U{i}", thread=f"{i}.1"))
+    due = next_due(Weekday.WED, 9, time.time() + 60)
+    followups = Followups(bot, SlackPoster(web_client(bot.settings)), 600)
+    assert await followups.post_digests(due - 60) == []  # Wednesday, 08:59 UTC: not yet
+    slack_api.not_in_channel.add("C0000DIG")  # Slack refuses: the app was not invited there
+    assert await followups.post_digests(due + 60) == [] and not slack_api.messages("C0000DIG")
+    slack_api.not_in_channel.discard("C0000DIG")  # invited since: the next check posts the week's digest
+    assert await followups.post_digests(due + 120) == [f"slack:{CHANNEL}"]
+    assert UNCOVERED["vpn"][0] in text_of(slack_api.messages("C0000DIG")[0])
+    assert await followups.post_digests(due + 180) == []  # once a week
+    assert len(slack_api.messages("C0000DIG")) == 1
+
+
+async def test_two_replicas_post_a_digest_once(slack_bot, slack_api):
+    bot = slack_bot
+    await ChannelStore(bot.redis, bot.settings.key_prefix).update(
+        f"slack:{CHANNEL}", digest=Digest.WEEKLY, digest_to="slack:C0000DIG", digest_day=Weekday.FRI, digest_hour=17)
+    for i, text in enumerate(UNCOVERED["expenses"]):
+        await bot.answer(Question("slack", CHANNEL, text, user=f"U{i}", thread=f"{i}.1"))
+    due = next_due(Weekday.FRI, 17, time.time() + 60)
+    replicas = [Followups(bot, SlackPoster(web_client(bot.settings)), 600) for _ in range(2)]
+    results = await asyncio.gather(*(r.post_digests(due + 1) for r in replicas))
+    assert sorted(map(len, results)) == [0, 1] and len(slack_api.messages("C0000DIG")) == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 
 import pytest
 
@@ -106,6 +107,44 @@ async def test_with_a_wait_lorebot_answers_only_when_no_person_replied(slack_htt
     await settled(slack_http)
     assert posts(slack_http.api, helped) == []
     assert sorted(c.args["ts"] for c in slack_http.api.calls("conversations.replies")) == sorted([helped, alone])
+
+
+async def by_person(bot, timeout: float = 10) -> list:
+    """The logged questions a person answered first, once there is one (or fail after `timeout` s)."""
+    from bot.insights.questions import load_questions
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [a for a in await load_questions(bot.answers, 0, time.time() + 60)
+                 if Outcome.ANSWERED_BY_PERSON in a.outcomes]
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no question logged as answered by a person within {timeout} s")
+
+
+@pytest.mark.parametrize("slack_env", [FAST])
+async def test_a_question_a_person_answered_while_lorebot_waited_is_in_the_gap_report(slack_http):
+    """People first, then the backlog: the question a colleague answered during the wait is logged as
+    answered only by a person (Lorebot says nothing there) and `lorebot gaps` counts it."""
+    from bot.insights.gaps import gap_report
+
+    bot = slack_http.slack.bot
+    await configure(slack_http, mode=ChannelMode.AUTO, wait_seconds=1.0)
+    helped, alone = new_ts(), new_ts()
+    await say(slack_http, message(QUESTION, ts=helped))
+    await say(slack_http, message("Which embedding model does Lorebot use by default?", ts=alone))
+    await say(slack_http, message("Open the app settings, it's under OAuth.", user=COLLEAGUE, thread_ts=helped))
+    await answered(slack_http.api, CHANNEL, alone, timeout=10)
+    [logged] = await by_person(bot)
+    assert (logged.text, logged.user, logged.thread, logged.scope) == (QUESTION, USER, helped, f"slack:{CHANNEL}")
+    assert logged.outcomes == {Outcome.ANSWERED_BY_PERSON} and not logged.answered
+    await settled(slack_http)
+    assert posts(slack_http.api, helped) == []
+    report = await gap_report(bot, 3600, [f"slack:{CHANNEL}"])
+    [theme] = [t for t in report["themes"] if QUESTION in t["questions"]]
+    assert (theme["count"], theme["people"], theme["channels"]) == (1, 1, [f"slack:{CHANNEL}"])
+    assert len(await by_person(bot)) == 1  # once
 
 
 @pytest.mark.parametrize("slack_env", [FAST])

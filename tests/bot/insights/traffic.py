@@ -1,6 +1,8 @@
 """Test traffic for the insight reports: questions on topics the sample export (about Lorebot itself)
 does not cover, several paraphrases each by different people, in English, German and Japanese;
-questions it covers; and one-off questions. Recorded in the answer log as the core records them."""
+questions it covers; and one-off questions. `ask_traffic` asks every one through the real core
+(Lorebot.answer), so what the answer log holds (abstained, answered below the gap threshold, answered)
+is what production records; `traffic()` lists the same questions for a replay through `lorebot ask`."""
 
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ UNCOVERED = {
 COVERED = ["How do I connect Lorebot to Slack?", "Which embedding model does Lorebot use by default?",
            "How do I make a source re-sync every 6 hours?",
            "Which permission does a Discord member need to run /link?"]
-ONE_OFF = ["Who is on call this weekend?", "Can I bring my dog to the office?"]
+# One-offs: two the documents do not touch (abstained on), one they only brush (answered, with a
+# confidence below LOREBOT_GAP_CONFIDENCE: a gap all the same).
+ONE_OFF = ["Who is on call this weekend?", "Can I bring my dog to the office?", "How much does Lorebot cost?"]
 
 
 def abstained() -> Answer:
@@ -30,20 +34,18 @@ def abstained() -> Answer:
                   confidence=0.1, answered=False)
 
 
-async def record_traffic(bot: Lorebot, scope: str = "slack:C0000001") -> None:
+def traffic() -> list[tuple[str, str]]:
+    """(person, question) of the whole traffic, each question by a different person: the uncovered
+    topics' paraphrases, the covered questions, then the one-offs."""
+    texts = [t for paraphrases in UNCOVERED.values() for t in paraphrases] + COVERED + ONE_OFF
+    return [(f"U{n:04d}", text) for n, text in enumerate(texts, 1)]
+
+
+async def ask_traffic(bot: Lorebot, scope: str = "slack:C0000001") -> list[Answer]:
+    """Ask the whole traffic in `scope` through the core, each question in its own thread; the answers."""
     platform, _, channel = scope.partition(":")
-    person = 0
-    for paraphrases in UNCOVERED.values():
-        for text in paraphrases:
-            person += 1
-            await bot.answers.record(Question(platform, channel, text, user=f"U{person:04d}", thread=f"{person}.1"),
-                                     abstained())
-    for text in COVERED:  # answered for real, from the sample export
-        person += 1
-        await bot.answer(Question(platform, channel, text, user=f"U{person:04d}", thread=f"{person}.1"))
-    for text in ONE_OFF:
-        person += 1
-        await bot.answers.record(Question(platform, channel, text, user=f"U{person:04d}"), abstained())
+    return [await bot.answer(Question(platform, channel, text, user=person, thread=f"{n}.1"))
+            for n, (person, text) in enumerate(traffic(), 1)]
 
 
 async def backdate(bot: Lorebot, answer_id: str, ts: float) -> None:
