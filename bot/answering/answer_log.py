@@ -21,6 +21,19 @@ from bot.types import Answer, Question
 
 ANSWER_TTL = 90 * 24 * 3600
 
+# KEYS[1] the answer's hash, ARGV[1] an outcome: appended to its comma-separated "outcomes" unless there
+# already; 0 when the answer is not logged (expired or a forged id), else 1.
+_ADD_OUTCOME = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local have = redis.call('HGET', KEYS[1], 'outcomes') or ''
+for o in string.gmatch(have, '[^,]+') do
+  if o == ARGV[1] then return 1 end
+end
+if have == '' then have = ARGV[1] else have = have .. ',' .. ARGV[1] end
+redis.call('HSET', KEYS[1], 'outcomes', have)
+return 1
+"""
+
 
 class Outcome(StrEnum):
     """What happened to a question. ANSWERED or ABSTAINED is recorded with the answer; the others are
@@ -136,14 +149,12 @@ class AnswerLog:
         return [_s(m) for m in found]  # type: ignore[arg-type]  # members only: no scores asked for
 
     async def mark(self, answer_id: str, outcome: Outcome) -> bool:
-        """Add an outcome to a logged answer (once each); False when the answer is unknown."""
-        logged = await self.get(answer_id)
-        if logged is None:
-            return False
-        if outcome not in logged.outcomes:
-            await self.redis.hset(self._key(answer_id), "outcomes",
-                                  ",".join(o.value for o in (*logged.outcomes, outcome)))
-        return True
+        """Add an outcome to a logged answer (once each); False when the answer is unknown.
+
+        One Lua script reads and appends, so outcomes added at the same moment (a vote in one process,
+        the hand-off in another) are all kept: a read, then a write, would let the later one drop the other.
+        """
+        return bool(await self.redis.eval(_ADD_OUTCOME, 1, self._key(answer_id), outcome.value))
 
     async def feedback(self, answer_id: str, user: str, helpful: bool) -> bool:
         """Store a vote with the question, answer and sources it judged. False if the answer is unknown

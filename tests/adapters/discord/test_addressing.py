@@ -14,10 +14,6 @@ from tests.adapters.discord.conftest import replies
 QUESTION = "How do I set up the Discord bot?"
 
 
-def posts(fake, channel_id: str) -> list:
-    return fake.requests("POST", rf"/channels/{channel_id}/messages$")
-
-
 async def answered_once(fake, running, question: dict) -> list[dict]:
     found = await replies(fake, running, question)
     await asyncio.sleep(0.2)  # time for a second answer to show itself, if there were one
@@ -75,7 +71,11 @@ async def test_edits_are_never_answered(start_discord, discord_api):
     sentinel = discord_api.mention(QUESTION)
     await discord_api.dispatch("MESSAGE_CREATE", sentinel)
     await answered_once(discord_api, running, sentinel)
-    assert len(posts(discord_api, discord_api.channel["id"])) == 2  # the question and the sentinel
+    # Count what the channel shows, not POSTs: a streamed preview that outgrew one message posts a
+    # second part that the final answer may delete again, and how often that happens depends on timing.
+    shown = discord_api.channel_messages(discord_api.channel["id"])
+    replied_to = [(m.get("message_reference") or {}).get("message_id") for m in shown]
+    assert sorted(r for r in replied_to if r) == sorted([question["id"], sentinel["id"]])  # one answer each
 
 
 async def test_lorebots_own_messages_in_any_form_are_left_alone(start_discord, discord_api):
@@ -89,7 +89,9 @@ async def test_lorebots_own_messages_in_any_form_are_left_alone(start_discord, d
     sentinel = discord_api.mention(QUESTION)
     await discord_api.dispatch("MESSAGE_CREATE", sentinel)
     await answered_once(discord_api, running, sentinel)
-    assert len(posts(discord_api, discord_api.channel["id"])) == 1
+    replied_to = [(m.get("message_reference") or {}).get("message_id")
+                  for m in discord_api.channel_messages(discord_api.channel["id"])]
+    assert [r for r in replied_to if r] == [sentinel["id"]]  # what the channel shows (see above)
 
 
 async def test_quoted_pings_stay_inert_and_links_and_code_survive_the_split(start_discord, discord_api, fake_openai):

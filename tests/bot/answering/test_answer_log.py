@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import redis.asyncio as aioredis
@@ -30,3 +31,22 @@ async def test_outcomes_follow_an_answer_and_the_time_index_finds_it(redis_url, 
     assert await log.ids_between(time.time() + 60) == []
     assert await log.mark("f" * 16, Outcome.RESOLVED) is False
     await client.aclose()
+
+
+async def test_outcomes_added_at_the_same_moment_are_all_kept(redis_url, key_prefix):
+    """A vote, the hand-off and the resolved button can land at once in different processes: each
+    outcome is kept (a read-then-write would let the last writer drop the others)."""
+    clients = [aioredis.Redis.from_url(redis_url) for _ in range(3)]  # one connection each, as replicas
+    logs = [AnswerLog(c, key_prefix) for c in clients]
+    for c in clients:
+        await c.ping()  # connected first: the marks below then reach Redis together
+    added = (Outcome.NOT_HELPFUL, Outcome.ESCALATED, Outcome.RESOLVED)
+    for _ in range(5):  # several answers: an interleaving that loses one is likely in one of them
+        answer_id = await logs[0].record(Question("slack", "C1", "How do I reset the VPN?", user="U1"),
+                                         Answer("Use the portal [1].", confidence=0.9))
+        assert all(await asyncio.gather(*(log.mark(answer_id, o) for log, o in zip(logs, added, strict=True))))
+        got = await logs[0].get(answer_id)
+        assert got is not None and got.outcomes[0] == Outcome.ANSWERED
+        assert sorted(got.outcomes[1:]) == sorted(added)  # all three, each once
+    for c in clients:
+        await c.aclose()
