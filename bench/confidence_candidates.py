@@ -36,11 +36,11 @@ import numpy as np
 from adapters.settings import load_settings
 from bench.abstention import FITTED, auroc, cross_validated, fit, scored
 from bench.common import RESULTS
-from bot.answering.confidence import contains, coverage
+from bot.answering.confidence import contains, coverage, question_terms
 from bot.answering.extractive import sentences
 from bot.core import Lorebot
 from bot.retrieval.languages import normalise
-from bot.retrieval.query_text import search_terms, stem
+from bot.retrieval.query_text import stem
 from bot.retrieval.retriever import Evidence, Retriever
 from bot.retrieval.term_stats import term_stats
 from ingest.context import indexer_for
@@ -73,10 +73,11 @@ async def candidates(bot: Lorebot, retriever: Retriever, memo: QueryMemo, questi
                      top_k: int) -> dict[str, float]:
     evidence = Evidence()
     passages = await retriever.search(question, [source], top_k, evidence=evidence)
-    stats = await term_stats(retriever.indexes, search_terms(question), [source])
+    terms = await question_terms(retriever, normalise(question))
+    stats = await term_stats(retriever.indexes, terms, [source])
     vec = next((h for side, _, h in evidence.runs if side == "vector"), [])
     bm = next((h for side, _, h in evidence.runs if side == "bm25"), [])
-    roots = list(dict.fromkeys(stem(t) for t in search_terms(question)))
+    roots = list(dict.fromkeys(stem(t) for t in terms))
     weights = {r: stats.idf(r) for r in roots if r in stats.df}
     query = await memo.embed_query(normalise(question))  # memoised: the search's own embedding
     sents = passage_sentences(passages)
@@ -89,7 +90,7 @@ async def candidates(bot: Lorebot, retriever: Retriever, memo: QueryMemo, questi
     best = sents[int(np.argmax(s_cos))] if len(s_cos) else ""
     sim = vec[0][1] if vec else 0.0
     f = {
-        "similarity": sim, "coverage": coverage(question, passages, stats),
+        "similarity": sim, "coverage": coverage(terms, passages, stats),
         "sentence": float(s_cos.max()) if len(s_cos) else 0.0, "title": float(t_cos.max()) if len(t_cos) else 0.0,
         "gap_v": sim - (vec[9][1] if len(vec) > 9 else 0.0),
         "bm25_norm": (bm[0][1] / sum(weights.values())) if bm and weights else 0.0,

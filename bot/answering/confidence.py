@@ -39,6 +39,7 @@ from bot.retrieval.languages import normalise
 from bot.retrieval.query_text import search_terms, stem
 from bot.retrieval.retriever import Evidence, Retriever
 from bot.retrieval.term_stats import TermStats, term_stats
+from bot.retrieval.tokens import HAS_CJK, HAS_KANA_OR_HANGUL, han_runs
 from bot.types import Passage
 
 COVERAGE_PASSAGES = 3  # the passages an extractive answer quotes, and the first a model reads
@@ -97,10 +98,10 @@ def contains(text: str, root: str) -> bool:
     return re.search(r"(?<![^\W_])" + re.escape(root), text) is not None
 
 
-def coverage(question: str, passages: list[Passage], stats: TermStats) -> float:
-    """IDF-weighted share of the question's searched words found in the best single passage among the
-    first COVERAGE_PASSAGES; 0 when the question has no searched word."""
-    roots = list(dict.fromkeys(stem(t) for t in search_terms(question)))
+def coverage(terms: list[str], passages: list[Passage], stats: TermStats) -> float:
+    """IDF-weighted share of the question's searched words (`terms`, from `question_terms`) found in the
+    best single passage among the first COVERAGE_PASSAGES; 0 when the question has no searched word."""
+    roots = list(dict.fromkeys(stem(t) for t in terms))
     weights = {r: stats.idf(r) for r in roots if r in stats.df}
     total = sum(weights.values())
     if total <= 0:
@@ -110,6 +111,19 @@ def coverage(question: str, passages: list[Passage], stats: TermStats) -> float:
         text = f"{p.title}\n{p.heading}\n{p.text}".lower()
         best = max(best, sum(w for r, w in weights.items() if contains(text, r)) / total)
     return best
+
+
+async def question_terms(retriever: Retriever, question: str) -> list[str]:
+    """The words of `question` that coverage weighs: its search terms, where a run of Chinese is cut
+    into words as the index's segmenter cuts it (Retriever.segments) instead of kept whole. A whole
+    clause ("图书费最多能报销多少钱") is no word of any chunk, so it would give Chinese questions no
+    coverage at all. Raises what the Redis client raises."""
+    terms = search_terms(question)
+    han = han_runs(question) if HAS_CJK.search(question) and not HAS_KANA_OR_HANGUL.search(question) else []
+    if not han:
+        return terms
+    words = await retriever.segments(han)
+    return [t for t in terms if not HAS_CJK.search(t)] + [w for w in words if w not in terms]
 
 
 def similarity(evidence: Evidence, query: str) -> float:
@@ -131,9 +145,10 @@ async def assess(retriever: Retriever, question: str, sources: list[str] | None,
                                       context_weight=context_weight, evidence=evidence)
     if not passages:
         return Assessment(passages, 0.0, Features())
-    stats = await term_stats(retriever.indexes, search_terms(question), sources)
-    covered = coverage(question, passages, stats)
     own = normalise(question)  # the text the search asked: Retriever.search normalises it (NFKC)
+    terms = await question_terms(retriever, own)
+    stats = await term_stats(retriever.indexes, terms, sources)
+    covered = coverage(terms, passages, stats)
     alone = Features(similarity(evidence, own), covered)
     best = Assessment(passages, combine(alone), alone)
     joined = next((q for _, q, _ in evidence.runs if q != own), None)

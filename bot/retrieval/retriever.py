@@ -216,7 +216,7 @@ class Retriever:
         return hits
 
     async def _bm25(self, words: Keywords, sources: list[str] | None) -> list[dict]:
-        exact = words.exact + (await self._segments(words.han) if words.han else [])
+        exact = words.exact + (await self.segments(words.han) if words.han else [])
         text = full_text_query(words.terms, sources, words.language, exact, words.forms)
         if not text:
             return []
@@ -227,7 +227,7 @@ class Retriever:
         query.scorer("BM25STD").with_scores().verbatim()  # full_text_query spells out each word's forms
         return await self.indexes.chunks.query(query)
 
-    async def _segments(self, runs: list[str]) -> list[str]:
+    async def segments(self, runs: list[str]) -> list[str]:
         """Chinese words of `runs` as the index's friso segmenter cuts them (Chinese chunks are
         indexed so, bot.store.index): FT.EXPLAINCLI shows the words its Chinese query expansion
         makes, "通讯费最多" -> 通讯, 费, 最多. Remembered: questions repeat their phrases."""

@@ -112,3 +112,22 @@ async def test_below_the_threshold_the_model_is_not_asked(generative_bot, fake_o
     answer = await generative_bot.answer(ask(UNRELATED[0]))
     assert (answer.answered, answer.error) == (False, "not_covered")
     assert fake_openai.requests_to("/chat/completions") == []
+
+
+async def test_chinese_questions_are_covered_by_the_words_their_page_holds(fake_bot, tmp_path):
+    """A Chinese question is one clause without spaces: coverage weighs the words the index's segmenter
+    cuts it into, so the page holding them covers it and a page on another category covers it less."""
+    from bot.answering.confidence import coverage, question_terms
+    from bot.retrieval.term_stats import term_stats
+    from ingest.context import indexer_for
+    from tests.bot.retrieval.test_multilingual_search import CHINESE, write_pages
+
+    await indexer_for(fake_bot).sync("zh", write_pages(tmp_path / "zh", CHINESE))
+    question = "通讯费最多能报销多少钱？"
+    terms = await question_terms(fake_bot.retriever, question)
+    assert "通讯" in terms and "报销" in terms and question.rstrip("？") not in terms
+    stats = await term_stats(fake_bot.retriever.indexes, terms, ["zh"])
+    [own] = await fake_bot.retriever.search(question, ["zh"], 1, mode="bm25")
+    [other] = await fake_bot.retriever.search("差旅费最多能报销多少钱？", ["zh"], 1, mode="bm25")
+    assert own.title == "通讯费报销规定" and other.title == "差旅费报销规定"
+    assert coverage(terms, [own], stats) > coverage(terms, [other], stats) > 0
