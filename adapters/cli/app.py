@@ -22,7 +22,7 @@ from bot.settings import SettingsError
 from bot.store.connection import RedisUnavailable
 from bot.store.redis_server import EmbeddedRedisError, stop_embedded_redis
 from bot.types import Question
-from ingest.source_checks import Platform
+from ingest.source_checks import Platform, SourceError, check_scope
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Lorebot: answers from your team's documents.")
 redis_app = typer.Typer(no_args_is_help=True, help="The embedded Redis server.")
@@ -32,8 +32,9 @@ app.command("gaps")(gaps_command)
 app.command("topics")(topics_command)
 app.add_typer(sources_app, name="sources")
 app.add_typer(channels_app, name="channels")
-out = Console()
-err = Console(stderr=True)
+# No emoji codes: a channel id like `discord:abc:` would print as an emoji.
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 T = TypeVar("T")
 
 
@@ -65,10 +66,12 @@ def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
 def parse_channel(channel: str | None) -> Question:
     if not channel:
         return Question(platform=Platform.CLI, channel=LOCAL_CHANNEL, text="")
-    platform, sep, ident = channel.partition(":")
-    if not sep or platform not in set(Platform) or not ident:
-        err.print(f"[red]error:[/red] --channel must be PLATFORM:ID (slack:C123, discord:456), not {channel!r}")
-        raise typer.Exit(2)
+    try:
+        check_scope(channel)
+    except SourceError as exc:
+        err.print(f"[red]error:[/red] --{exc}")
+        raise typer.Exit(2) from None
+    platform, _, ident = channel.partition(":")
     return Question(platform=platform, channel=ident, text="")
 
 
