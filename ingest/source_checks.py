@@ -58,10 +58,8 @@ def cron_trigger(expr: str) -> CronTrigger:
 
 
 def check_scope(scope: str) -> str:
-    """`scope` itself when it names a channel (`slack:C123`, `discord:456`: a Discord id is a number, a
-    snowflake); raises SourceError otherwise."""
-    platform, _, ident = scope.partition(":")
-    if not SCOPE.match(scope) or (platform == Platform.DISCORD and not ident.isdigit()):
+    """`scope` itself when it names a channel (`slack:C123`, `discord:456`); raises SourceError otherwise."""
+    if not SCOPE.match(scope):
         raise SourceError(f"channel must be PLATFORM:ID (slack:C123, discord:456), not {scope!r}")
     return scope
 

@@ -135,8 +135,8 @@ def test_lorebot_channels_set_list_reset(make_settings):
     bad = cli("channels", "set", "discord:5", "--escalate", "S0SUP")
     assert bad.exit_code == 2 and "invalid escalation target 'S0SUP'" in bad.output
     assert cli("channels", "set", "nowhere:5", "--mode", "auto").exit_code == 2
-    named = cli("channels", "set", "discord:abc", "--mode", "auto")  # a Discord id is a number
-    assert named.exit_code == 2 and "not 'discord:abc'" in named.output
+    named = cli("channels", "set", "discord:abc:", "--mode", "auto")
+    assert named.exit_code == 2 and "not 'discord:abc:'" in named.output  # as written, not an emoji
     listed = json.loads(cli("channels", "list", "--json").output)
     assert listed == {"discord:5": {"mode": "mentions", "wait_seconds": 0.0, "threshold": 0.4, "escalate": "user:123"},
                       "slack:C1": {"mode": "auto", "wait_seconds": 600.0, "threshold": None, "escalate": "S0SUP"}}
