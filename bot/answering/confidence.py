@@ -39,7 +39,7 @@ from bot.retrieval.languages import normalise
 from bot.retrieval.query_text import search_terms, stem
 from bot.retrieval.retriever import Evidence, Retriever
 from bot.retrieval.term_stats import TermStats, term_stats
-from bot.retrieval.tokens import HAS_CJK, HAS_KANA_OR_HANGUL, han_runs
+from bot.retrieval.tokens import HAS_CJK, chinese_runs
 from bot.types import Passage
 
 COVERAGE_PASSAGES = 3  # the passages an extractive answer quotes, and the first a model reads
@@ -119,7 +119,7 @@ async def question_terms(retriever: Retriever, question: str) -> list[str]:
     clause ("图书费最多能报销多少钱") is no word of any chunk, so it would give Chinese questions no
     coverage at all. Raises what the Redis client raises."""
     terms = search_terms(question)
-    han = han_runs(question) if HAS_CJK.search(question) and not HAS_KANA_OR_HANGUL.search(question) else []
+    han = chinese_runs(question)
     if not han:
         return terms
     words = await retriever.segments(han)

@@ -30,10 +30,8 @@ from bot.retrieval.languages import (
     stemmer_language,
 )
 from bot.retrieval.tokens import (
-    HAS_CJK,
-    HAS_KANA_OR_HANGUL,
+    chinese_runs,
     cjk_grams,
-    han_runs,
     identifier_forms,
     joined_runs,
 )
@@ -135,7 +133,7 @@ def keywords(text: str, indexed: frozenset[str] | None = None) -> Keywords:
         exact += joined_runs(run)
     # Chinese segments come from the index's own segmenter (friso), so they match what it indexed;
     # Japanese and Korean (kana, hangul) are left to the n-grams.
-    han = han_runs(text) if HAS_CJK.search(text) and not HAS_KANA_OR_HANGUL.search(text) else []
+    han = chinese_runs(text)
     return Keywords(terms[:MAX_TERMS], language, list(dict.fromkeys(exact))[:MAX_TERMS], han,
                     list(dict.fromkeys(forms)))
 

@@ -71,6 +71,12 @@ def han_runs(text: str) -> list[str]:
     return _HAN_RUN.findall(text)
 
 
+def chinese_runs(text: str) -> list[str]:
+    """The Han runs of `text` when it is written as Chinese (no kana or hangul: Japanese and Korean
+    are left to the n-grams), for the index's Chinese segmenter; [] otherwise."""
+    return han_runs(text) if HAS_CJK.search(text) and not HAS_KANA_OR_HANGUL.search(text) else []
+
+
 def _parts(piece: str) -> list[str]:
     """A piece's camelCase parts (ASCII only: other scripts have no such convention)."""
     if not piece.isascii():
