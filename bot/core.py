@@ -137,7 +137,7 @@ class Lorebot:
         question already in the log, bot/insights/reanswer.py)."""
         question = " ".join(q.text.split())[:MAX_QUESTION_CHARS]
         if not question:
-            return Answer(EMPTY, mode=AnswerMode.NOTICE, error=Reason.EMPTY_QUESTION)
+            return Answer.not_answered(EMPTY, Reason.EMPTY_QUESTION)
         lang = notice_language(question)
         # The deadline runs from the question's arrival, so time spent queued counts too.
         deadline = asyncio.get_running_loop().time() + self.settings.answer_deadline
@@ -149,8 +149,8 @@ class Lorebot:
                     answer = await self._answer(q, question, on_text, deadline)
         except TimeoutError:
             log.warning("no answer within the deadline (%.0f s)", self.settings.answer_deadline)
-            return Answer(notice(Notice.TIMED_OUT, lang, seconds=self.settings.answer_deadline),
-                          mode=AnswerMode.NOTICE, error=Reason.TIMEOUT)
+            return Answer.not_answered(notice(Notice.TIMED_OUT, lang, seconds=self.settings.answer_deadline),
+                                       Reason.TIMEOUT)
         except RedisError as exc:
             return self._redis_down(exc, lang)
         except RedisSearchError as exc:  # redisvl wraps the client's errors
@@ -174,9 +174,8 @@ class Lorebot:
         sources = await visible_sources(self.redis, self.settings, q)
         if sources == []:
             if await withheld_sources(self.redis, self.settings, q):
-                return Answer(EXTERNAL, mode=AnswerMode.NOTICE, error=Reason.EXTERNAL_CHANNEL)
-            return Answer(notice(Notice.NO_SOURCES, lang, scope=q.scope), mode=AnswerMode.NOTICE,
-                          error=Reason.NO_SOURCES)
+                return Answer.not_answered(EXTERNAL, Reason.EXTERNAL_CHANNEL)
+            return Answer.not_answered(notice(Notice.NO_SOURCES, lang, scope=q.scope), Reason.NO_SOURCES)
         history = await self.memory.recent(q.conversation)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
         # A question asked inside a thread is about that thread ("same here, which setting do I
@@ -190,16 +189,13 @@ class Lorebot:
                 judged = await assess(self.retriever, question, sources, self.settings.top_k, context=context,
                                       context_weight=weight)
         except ModelUnavailable as exc:  # a remote embeddings endpoint failed after its retries
-            return Answer(notice(Notice.SEARCH_FAILED, lang, reason=exc), mode=AnswerMode.NOTICE,
-                          error=Reason.MODEL_UNAVAILABLE)
+            return Answer.not_answered(notice(Notice.SEARCH_FAILED, lang, reason=exc), Reason.MODEL_UNAVAILABLE)
         except TimeoutError:
             reason = f"the search did not finish within {self.settings.answer_deadline:.0f} s"
-            return Answer(notice(Notice.SEARCH_FAILED, lang, reason=reason), mode=AnswerMode.NOTICE,
-                          error=Reason.MODEL_UNAVAILABLE)
+            return Answer.not_answered(notice(Notice.SEARCH_FAILED, lang, reason=reason), Reason.MODEL_UNAVAILABLE)
         passages, confidence = judged.passages, judged.confidence
         if not passages:
-            return Answer(notice(Notice.NOT_FOUND, lang), mode=AnswerMode.NOTICE, error=Reason.NOT_FOUND,
-                          confidence=0.0, answered=False)
+            return Answer.not_answered(notice(Notice.NOT_FOUND, lang), Reason.NOT_FOUND)
         if confidence < await self.threshold(q):
             return not_covered(passages, confidence, notice(Notice.NOT_COVERED, lang), notice(Notice.CLOSEST, lang))
         if self.generator is None:
@@ -231,4 +227,4 @@ class Lorebot:
         log.warning("redis unavailable while answering: %s", type(exc).__name__)
         if self._revival is None or self._revival.done():  # one at a time; with REDIS_URL set it does nothing
             self._revival = asyncio.create_task(revive_embedded(self.settings))
-        return Answer(notice(Notice.REDIS_UNAVAILABLE, lang), mode=AnswerMode.NOTICE, error=Reason.REDIS_UNAVAILABLE)
+        return Answer.not_answered(notice(Notice.REDIS_UNAVAILABLE, lang), Reason.REDIS_UNAVAILABLE)

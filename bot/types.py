@@ -102,7 +102,14 @@ class Answer:
     error: Reason | None = None
     id: str = ""  # the answer log id feedback refers to
     confidence: float = 1.0  # 0..1: how sure the core is that its passages answer the question
-    answered: bool = True  # False: it abstained (Reason.NOT_COVERED), or had nothing to search
+    answered: bool = True  # False: it abstained (Reason.NOT_COVERED), or gave a notice instead
+
+    @classmethod
+    def not_answered(cls, text: str, reason: Reason | None = None) -> Answer:
+        """A notice in place of an answer (no source linked, an empty question, a failure explained):
+        nothing was answered, so `answered` is False and `confidence` 0 (`lorebot ask --json` reads
+        them; a script that checks `answered` must not take a notice for an answer)."""
+        return cls(text, mode=AnswerMode.NOTICE, error=reason, confidence=0.0, answered=False)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -32,7 +32,7 @@ from adapters.discord.progress import LiveReply
 from adapters.discord.questions import interaction_question, is_admin
 from bot.core import MAX_QUESTION_CHARS, Lorebot
 from bot.store.claims import claim_once
-from bot.types import Answer, AnswerMode, Reason
+from bot.types import Answer, Reason
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class SlashCommands:
                     answer = dataclasses.replace(answer, text=f"{answer.text}\n{NEEDS_CONTENT}")
             except Exception:
                 log.exception("/%s failed", name)
-                answer = Answer(FAILED, mode=AnswerMode.NOTICE, error=Reason.INTERNAL)
+                answer = Answer.not_answered(FAILED, Reason.INTERNAL)
             await live.finish(answer, private_view(answer) if private else None)
 
     async def suggest_source(self, interaction: discord.Interaction, typed: str) -> list[app_commands.Choice[str]]:

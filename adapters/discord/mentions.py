@@ -29,7 +29,7 @@ from adapters.discord.progress import LiveReply, Send
 from adapters.discord.questions import mentions_me, message_question
 from bot.core import Lorebot
 from bot.store.claims import claim_once
-from bot.types import Answer, AnswerMode, Reason
+from bot.types import Answer, Reason
 
 if TYPE_CHECKING:
     from adapters.discord.support import Support
@@ -79,7 +79,7 @@ class Mentions:
                 log.warning("redis unavailable to claim a message: %s", type(exc).__name__)
             live = LiveReply(reply_sender(message), self.bot.settings.discord_edit_seconds)
             if withheld(message):
-                await self._finish(live, message, Answer(WITHHELD, mode=AnswerMode.NOTICE))
+                await self._finish(live, message, Answer.not_answered(WITHHELD))
                 return
             try:
                 async with message.channel.typing():
@@ -89,7 +89,7 @@ class Mentions:
                     answer = with_link_hint(await self.bot.answer(question, on_text=live.update), LINK_HINT)
             except Exception:
                 log.exception("answering a Discord message failed")
-                answer = Answer(FAILED, mode=AnswerMode.NOTICE, error=Reason.INTERNAL)
+                answer = Answer.not_answered(FAILED, Reason.INTERNAL)
             await self._finish(live, message, answer)
             if self.support is not None:
                 try:

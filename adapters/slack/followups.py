@@ -10,7 +10,7 @@ from adapters.slack.mrkdwn import escape
 from adapters.slack.progress import post
 from adapters.slack.render import render_answer
 from bot.insights.reanswer import Reanswer
-from bot.types import Answer, AnswerMode
+from bot.types import Answer
 from ingest.source_checks import Platform
 
 
@@ -27,4 +27,4 @@ class SlackPoster:
         await post(self.client, item.question.channel, item.question.thread, messages)
 
     async def post_digest(self, channel: str, markdown: str) -> None:
-        await post(self.client, channel, None, render_answer(Answer(markdown, mode=AnswerMode.NOTICE), feedback=False))
+        await post(self.client, channel, None, render_answer(Answer.not_answered(markdown), feedback=False))

@@ -13,7 +13,7 @@ from bot.answering.answer_log import AnswerLog, Outcome
 from bot.types import Reason
 
 # Answers that failed for a reason other than the documents: never a knowledge gap.
-NOT_A_GAP = frozenset({Reason.EMPTY_QUESTION, Reason.NO_SOURCES, Reason.REDIS_UNAVAILABLE,
+NOT_A_GAP = frozenset({Reason.EMPTY_QUESTION, Reason.NO_SOURCES, Reason.EXTERNAL_CHANNEL, Reason.REDIS_UNAVAILABLE,
                        Reason.MODEL_UNAVAILABLE, Reason.TIMEOUT, Reason.INTERNAL})
 # Outcomes that say the documents left the question to people.
 PEOPLE_NEEDED = frozenset({Outcome.NOT_HELPFUL, Outcome.ESCALATED, Outcome.ANSWERED_BY_PERSON})

@@ -51,6 +51,17 @@ def test_ask_json_has_confidence_and_answered(cli):
     assert all(c["quote"] == "" for c in unrelated["citations"]) and unrelated["citations"]
 
 
+def test_a_notice_is_not_an_answer(cli):
+    # A channel with no source linked, then an empty question: a script reading `answered` must not
+    # take either notice for an answer, and a notice has no confidence to speak of.
+    assert cli("ingest", str(SAMPLES), "--source", "docs", "--json").exit_code == 0
+    asked = cli("ask", "How do I connect Lorebot to Slack?", "--channel", "slack:CNOTHING", "--json")
+    nothing = json.loads(asked.stdout)
+    assert (nothing["answered"], nothing["confidence"], nothing["error"]) == (False, 0.0, "no_sources")
+    empty = json.loads(cli("ask", "   ", "--json").stdout)
+    assert (empty["answered"], empty["confidence"], empty["error"]) == (False, 0.0, "empty_question")
+
+
 def test_eval_abstention_prints_its_figures(cli, tmp_path):
     root = write_beir(tmp_path / "tiny", TOPICS, QUERIES, QRELS)
     result = cli("eval", str(root), "--mode", "hybrid", "--abstention", "--json")
