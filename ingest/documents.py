@@ -5,6 +5,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+# What the indexer does to a document's text before chunking (bot.retrieval.languages.normalise),
+# in every hash: a new version re-indexes each document once at its next sync, so the text already
+# indexed is repaired as new text is. v2: ftfy's repairs (mojibake, curly quotes) before NFKC.
+TEXT_VERSION = b"text-v2\x00"
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -31,7 +36,7 @@ class Document:
     @property
     def content_hash(self) -> str:
         """Changes whenever anything that is indexed changes (text or metadata)."""
-        h = hashlib.sha256()
+        h = hashlib.sha256(TEXT_VERSION)
         for part in (self.title, self.text, self.path, self.url, self.modified, self.author, self.parent_id):
             h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\x00")

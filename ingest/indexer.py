@@ -162,21 +162,22 @@ class Indexer:
         in a thread, and two batches are in flight, so while one encodes (the local model encodes one
         batch at a time) the other has its cache lookup, cache store and Redis writes done. When a
         batch fails, the other one still completes and is stored: the next sync resumes after it."""
-        Batch = list[tuple[Document, list[Chunk]]]
+        Batch = list[tuple[Document, list[Chunk], str]]
         labelled = self.indexes.keys.layout >= 2
         queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=2)
         done = 0
 
         def chunk_all(docs: list[Document]) -> Batch:
-            # NFKC as questions are (bot.retrieval.languages), then each chunk's language and search
-            # terms, here in the chunking thread, overlapped with the model's encoding.
+            # Repaired and NFKC-normalised as questions are (bot.retrieval.languages), then each chunk's
+            # language and search terms, here in the chunking thread, overlapped with the model's
+            # encoding. The hash kept is of the document as read: the next sync compares it with that.
             out: Batch = []
-            for d in docs:
-                d = dataclasses.replace(d, title=normalise(d.title), text=normalise(d.text))
+            for read in docs:
+                d = dataclasses.replace(read, title=normalise(read.title), text=normalise(read.text))
                 chunks = self.chunker.chunk(d.title, d.text)
                 if labelled:
                     chunks = label(chunks, d.title, d.text)
-                out.append((d, chunks))
+                out.append((d, chunks, read.content_hash))
             return out
 
         async def produce() -> None:
@@ -184,7 +185,7 @@ class Indexer:
                 batch: Batch = []
                 for i in range(0, len(todo), DOCS_PER_CHUNKING):
                     batch += await asyncio.to_thread(chunk_all, todo[i : i + DOCS_PER_CHUNKING])
-                    if sum(len(c) for _, c in batch) >= BATCH_CHUNKS:
+                    if sum(len(c) for _, c, _ in batch) >= BATCH_CHUNKS:
                         await queue.put(batch)
                         batch = []
                 await queue.put(batch)
@@ -202,7 +203,7 @@ class Indexer:
                     return
                 if failed.is_set():
                     return
-                texts = [c.embed_text for _, chunks in batch for c in chunks]
+                texts = [c.embed_text for _, chunks, _ in batch for c in chunks]
                 try:
                     vectors = await self.embedder.embed_documents(texts)
                     await self._store(source, batch, vectors, existing, report)
@@ -225,16 +226,17 @@ class Indexer:
                 task.cancel()
             await asyncio.gather(producer, *consumers, return_exceptions=True)
 
-    async def _store(self, source: str, batch: list[tuple[Document, list[Chunk]]], vectors: np.ndarray,
+    async def _store(self, source: str, batch: list[tuple[Document, list[Chunk], str]], vectors: np.ndarray,
                      existing: dict[str, dict[str, str]], report: SyncReport) -> None:
         i = 0
-        for doc, chunks in batch:
+        for doc, chunks, read_hash in batch:
             old = int(existing.get(doc.doc_id, {}).get("chunks") or 0)
-            await self._swap(source, doc, chunks, vectors[i : i + len(chunks)], old)
+            await self._swap(source, doc, chunks, vectors[i : i + len(chunks)], old, read_hash)
             i += len(chunks)
             report.chunks_written += len(chunks)
 
-    async def _swap(self, source: str, doc: Document, chunks: list[Chunk], vecs: np.ndarray, old: int) -> None:
+    async def _swap(self, source: str, doc: Document, chunks: list[Chunk], vecs: np.ndarray, old: int,
+                    read_hash: str) -> None:
         keys = self.indexes.keys
         tag = doc_tag(source, doc.doc_id)
         pipe = self.redis.pipeline(transaction=True)
@@ -259,7 +261,7 @@ class Indexer:
         pipe.hset(keys.doc(tag), mapping={
             "source": source,
             "doc_id": doc.doc_id,
-            "hash": doc.content_hash,
+            "hash": read_hash,  # of the document as read, not as normalised (what sync compares)
             "chunks": len(chunks),
             "file": doc.file,
             "title": doc.title,

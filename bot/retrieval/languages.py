@@ -5,15 +5,16 @@ n-gram models are compiled into the wheel, nothing is downloaded). Labels are IS
 ("en", "zh", ...); "" means "not sure". The index stems each chunk in its own language (RediSearch's
 LANGUAGE_FIELD) when RediSearch has a stemmer for it, segments Chinese with its friso tokenizer, and
 leaves every other language to its default (English) tokenizer plus the n-grams of
-bot.retrieval.tokens. Text is NFKC-normalised first, questions and chunks alike.
+bot.retrieval.tokens. Text is repaired and NFKC-normalised first, questions and chunks alike (`normalise`).
 """
 
 from __future__ import annotations
 
 import threading
-import unicodedata
 from functools import lru_cache
 from typing import Any
+
+import ftfy
 
 # ISO 639-1 -> the name RediSearch (FT.CREATE LANGUAGE / LANGUAGE_FIELD) knows; every one of these
 # but Chinese is a Snowball stemmer that snowballstemmer has too, so a question is stemmed as the
@@ -42,9 +43,19 @@ _detector: Any = None
 _detector_lock = threading.Lock()
 
 
+# ftfy's repairs (Speer, "ftfy", 2012-: the well-kept library for text decoded with the wrong codec):
+# mojibake undone ("sheriffâ€™s" -> "sheriff's"; web and CSV exports that went through Latin-1 or
+# cp1252 once too often), curly quotes and apostrophes made straight (Google Docs and Word type
+# "team’s": RediSearch splits words at ' but not at ’, so "team" would not find it), control
+# characters dropped, then NFKC. HTML entities are left as written: a page about HTML quotes "&amp;".
+_REPAIR = ftfy.TextFixerConfig(unescape_html=False, normalization="NFKC", explain=False)
+
+
 def normalise(text: str) -> str:
-    """NFKC: ligatures (ﬁ -> fi), full-width forms (ＡＢＣ１ -> ABC1), compatibility characters."""
-    return unicodedata.normalize("NFKC", text)
+    """`text` as it is searched and indexed: mojibake repaired, quotes straightened, control
+    characters dropped (ftfy), then NFKC: ligatures (ﬁ -> fi), full-width forms (ＡＢＣ１ -> ABC1),
+    compatibility characters. Idempotent; length may change."""
+    return ftfy.fix_text(text, _REPAIR)
 
 
 def _lingua() -> Any:

@@ -114,3 +114,24 @@ async def test_readers_never_see_half_a_page(fake_bot, tmp_path):
     for count, versions in seen:
         assert len(versions) == 1, versions
         assert count == (n1 if versions == {"one"} else n2)
+
+
+async def test_text_indexed_before_a_repair_is_repaired_at_the_next_sync(fake_bot, tmp_path, monkeypatch):
+    # An index written before ftfy's repairs (documents.TEXT_VERSION v1: NFKC only) holds the mojibake;
+    # the export has not changed, yet the next sync re-indexes it, because the hash covers the version.
+    import unicodedata
+
+    import ingest.documents
+    import ingest.indexer
+
+    root = write_pages(tmp_path / "export", {"menu.md": page("Menu", "CrÃ¨me brÃ»lÃ©e costs 4,50 â‚¬.")})
+    with monkeypatch.context() as old:
+        old.setattr(ingest.documents, "TEXT_VERSION", b"text-v1\x00")
+        old.setattr(ingest.indexer, "normalise", lambda text: unicodedata.normalize("NFKC", text))
+        await indexer_for(fake_bot).sync("docs", root)
+    assert "4,50 â‚¬" in (await chunk_texts(fake_bot, "docs"))[0]
+    report = await indexer_for(fake_bot).sync("docs", root)
+    assert (report.added, report.changed, report.unchanged) == (0, 1, 0)
+    assert await chunk_texts(fake_bot, "docs") == ["Crème brûlée costs 4,50 €."]
+    again = await indexer_for(fake_bot).sync("docs", root)
+    assert (again.changed, again.unchanged) == (0, 1)

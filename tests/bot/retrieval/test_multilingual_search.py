@@ -123,3 +123,19 @@ async def test_arabic_word_as_asked_outranks_a_word_of_its_root(fake_bot, tmp_pa
     }
     await indexer_for(fake_bot).sync("ar", write_pages(tmp_path / "ar", pages))
     assert await first_title(fake_bot, "أين الكتاب؟", "ar") == "Page B"
+
+
+async def test_curly_apostrophes_and_mojibake_match_plain_words(fake_bot, tmp_path):
+    # Google Docs and Word type "sheriff’s" (RediSearch splits at ' but not at ’); a CSV or web page
+    # decoded as cp1252 once too often holds "sheriffâ€™s" and "cafÃ©".
+    pages = {
+        "Permits": "The county sheriff’s office issues parking permits.",
+        "Canteen": "The teamâ€™s cafÃ© serves crÃ¨me brÃ»lÃ©e on Fridays.",
+        "Travel": "Book trains two weeks ahead; the office pays.",
+    }
+    await indexer_for(fake_bot).sync("quotes", write_pages(tmp_path / "quotes", pages))
+    assert await first_title(fake_bot, "sheriff", "quotes") == "Permits"
+    assert await first_title(fake_bot, "Who’s the sheriff?", "quotes") == "Permits"
+    assert await first_title(fake_bot, "which team has a café", "quotes") == "Canteen"
+    found = await fake_bot.retriever.search("crème brûlée", ["quotes"], 1, mode="bm25")
+    assert found and "The team's café serves crème brûlée" in found[0].text  # repaired as shown
