@@ -21,7 +21,7 @@ from adapters.chat import modes
 from bot.access import visible_sources
 from bot.channels import ChannelStore
 from bot.core import REDIS_DOWN, Lorebot, OnText
-from bot.types import Answer, Question
+from bot.types import Answer, AnswerMode, Question, Reason
 from ingest.context import IngestContext
 from ingest.source_checks import NAME
 from ingest.source_sync import start_sync
@@ -98,8 +98,9 @@ USAGE = "Usage: `{name} SOURCE`."
 PRIVATE = "private"  # `ask private QUESTION`: the answer is shown to the asker alone
 
 
-def notice(text: str, error: str | None = None) -> Answer:
-    return Answer(text, mode="notice", error=error)
+def notice(text: str, error: Reason | None = None) -> Answer:
+    """A chat command's reply (not an answer to a question: never logged, no confidence)."""
+    return Answer(text, mode=AnswerMode.NOTICE, error=error)
 
 
 async def run_command(bot: Lorebot, q: Question, name: str, args: str, is_admin: bool,
@@ -108,7 +109,7 @@ async def run_command(bot: Lorebot, q: Question, name: str, args: str, is_admin:
     args = args.strip()
     if name not in COMMANDS:  # user text is echoed only when it cannot carry markup or mentions
         shown = f" `{name}`" if SAFE_WORD.match(name) else " you used"
-        return notice(f"I don't know the command{shown}.\n{HELP}", "unknown_command")
+        return notice(f"I don't know the command{shown}.\n{HELP}", Reason.UNKNOWN_COMMAND)
     if name == "ask":
         private, question = split_private(args)
         if private:  # its own memory: what one person asks privately never shapes others' answers
@@ -117,7 +118,7 @@ async def run_command(bot: Lorebot, q: Question, name: str, args: str, is_admin:
     if name == "help":
         return notice(HELP)
     if name in ADMIN_ONLY and not is_admin:
-        return notice(NOT_ADMIN.format(name=name), "not_admin")
+        return notice(NOT_ADMIN.format(name=name), Reason.NOT_ADMIN)
     registry = Registry(bot.redis, bot.settings.key_prefix)
     try:
         if name == "forget":
@@ -134,12 +135,12 @@ async def run_command(bot: Lorebot, q: Question, name: str, args: str, is_admin:
                 return notice(await setting(store, q, args))
             except SourceError as exc:
                 usage = modes.MODE_USAGE if name == "mode" else modes.ESCALATE_USAGE
-                return notice(f"{exc}. {usage}", "missing_argument")
+                return notice(f"{exc}. {usage}", Reason.MISSING_ARGUMENT)
         source = args.split()[0] if args else ""
         if not source:
-            return notice(USAGE.format(name=name), "missing_argument")
+            return notice(USAGE.format(name=name), Reason.MISSING_ARGUMENT)
         if not NAME.match(source):
-            return notice(f"That is not a source name. {USAGE.format(name=name)}", "unknown_source")
+            return notice(f"That is not a source name. {USAGE.format(name=name)}", Reason.UNKNOWN_SOURCE)
         if name == "link":
             new = await registry.link(source, q.scope)
             return notice(f"Linked `{source}`: questions here are now answered from it." if new
@@ -150,10 +151,10 @@ async def run_command(bot: Lorebot, q: Question, name: str, args: str, is_admin:
                           else f"`{source}` was not linked to this channel.")
         return await _sync(bot, source)
     except SourceError as exc:
-        return notice(f"{exc}.", "unknown_source")
+        return notice(f"{exc}.", Reason.UNKNOWN_SOURCE)
     except RedisError as exc:
         log.warning("redis unavailable in command %s: %s", name, type(exc).__name__)
-        return notice(REDIS_DOWN, "redis_unavailable")
+        return notice(REDIS_DOWN, Reason.REDIS_UNAVAILABLE)
 
 
 def split_private(args: str) -> tuple[bool, str]:
@@ -174,7 +175,7 @@ async def _sources(bot: Lorebot, registry: Registry, q: Question, is_admin: bool
             text += f" Known sources: {', '.join(f'`{n}`' for n in known)}. Link one with `link SOURCE`."
         elif known:
             text += " An admin can link one with `link SOURCE`."
-        return notice(text, "no_sources")
+        return notice(text, Reason.NO_SOURCES)
     lines = ["This channel sees:"]
     for n in names:
         source = await registry.get(n)
@@ -186,7 +187,7 @@ async def _status(bot: Lorebot, registry: Registry, q: Question, is_admin: bool)
     visible = await visible_sources(bot.redis, bot.settings, q)
     names = await registry.names() if is_admin or visible is None else visible
     if not names:
-        return notice("No document source is linked to this channel yet.", "no_sources")
+        return notice("No document source is linked to this channel yet.", Reason.NO_SOURCES)
     lines = ["Sources:"]
     for n in names:
         lines.append(describe(await registry.status(n)))
@@ -218,5 +219,5 @@ def describe(status: dict[str, Any]) -> str:
 
 async def _sync(bot: Lorebot, name: str) -> Answer:
     if not await start_sync(IngestContext.of(bot), name):
-        return notice(f"A sync of `{name}` is already running; `status` shows how it goes.", "sync_running")
+        return notice(f"A sync of `{name}` is already running; `status` shows how it goes.", Reason.SYNC_RUNNING)
     return notice(f"Sync of `{name}` started; `status` shows how it went.")
