@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ from ingest.context import IngestContext
 from ingest.fetch import FetchError, fetch
 from ingest.indexer import Progress, SyncReport
 from ingest.locks import LockLost, SourceLock, SyncBusy
-from ingest.sources import Registry, Source
+from ingest.source_checks import check_location
+from ingest.sources import Registry, Source, SourceError
 
 log = logging.getLogger(__name__)
 _background: set[asyncio.Task[Any]] = set()  # chat-started syncs: referenced until they finish
@@ -128,13 +130,36 @@ def _redacted(ctx: IngestContext, source: Source, exc: Exception) -> str:
     return RedactSecrets(secrets).redact(f"{type(exc).__name__}: {exc}")
 
 
+async def define_export(registry: Registry, name: str, path: Path, kind: str | None) -> bool:
+    """Give the export Lorebot itself indexes (the sample `lorebot start` syncs) a definition, as
+    `lorebot sources add` stores one (manual schedule), so `sources list` shows it and `sources sync`
+    can sync it. Idempotent: an existing definition keeps its schedule, links and created time, and
+    takes `path` only when it names another location (the repository moved). True when it stored one."""
+    location = await asyncio.to_thread(check_location, str(path))  # absolute, as `sources add` stores it
+    existing = await registry.get(name)
+    if existing is not None and existing.location == location:
+        return False
+    wanted = Source(name, location, kind) if existing is None else replace(existing, location=location)
+    checked = await asyncio.to_thread(wanted.validated)
+    try:
+        await registry.add(checked, replace_existing=existing is not None)
+    except SourceError:  # another process defined it meanwhile: theirs stands
+        return False
+    return True
+
+
 async def sync_export(ctx: IngestContext, source: str, path: Path, kind: str | None,
-                      progress: Progress | None = None, page_url_base: str | None = None) -> SyncReport:
+                      progress: Progress | None = None, page_url_base: str | None = None,
+                      define: bool = False) -> SyncReport:
     """Sync the export at `path` into `source` now (`lorebot ingest`, `lorebot start`), under the
     source's lock (one sync at a time, whoever starts it), and keep the report on the source.
     `page_url_base` links Confluence pages to the live ones (None: the registered source's, if any).
-    A sync already running is reported as the report's error; nothing is changed then."""
+    `define`: first give the source a definition of this export (define_export); without it, a source
+    only ingested has none (`sources list` marks it so). A sync already running is reported as the
+    report's error; nothing is changed then."""
     registry = Registry(ctx.redis, ctx.settings.key_prefix)
+    if define:
+        await define_export(registry, source, path, kind)
     if page_url_base is None:  # a one-off ingest of a registered source must not drop its links
         registered = await registry.get(source)
         page_url_base = (registered.page_url_base if registered else None) or ""

@@ -142,12 +142,16 @@ class Registry:
         if not raw:
             return None
         rec = {_s(k): _s(v) for k, v in raw.items()}
-        channels = sorted(_s(m) for m in await self.redis.smembers(channels_key(self.prefix, name)))
+        channels = await self.channels(name)
         return Source(name=name, location=rec["location"], kind=rec.get("kind") or None,
                       every=rec.get("every") or None, cron=rec.get("cron") or None,
                       auth_env=rec.get("auth_env") or None, auth_header=rec.get("auth_header") or "Authorization",
                       page_url_base=rec.get("page_url_base") or None, created=rec.get("created", ""),
                       channels=tuple(channels), shared_ok=rec.get("shared_ok") == "1")
+
+    async def channels(self, name: str) -> list[str]:
+        """The scopes linked to a source, defined or only indexed."""
+        return sorted(_s(m) for m in await self.redis.smembers(channels_key(self.prefix, name)))
 
     async def require(self, name: str) -> Source:
         source = await self.get(name)

@@ -179,7 +179,8 @@ async def _sources(bot: Lorebot, registry: Registry, q: Question, is_admin: bool
     lines = ["This channel sees:"]
     for n in names:
         source = await registry.get(n)
-        lines.append(f"• `{n}`" + (f" ({source.kind or 'kind detected'}; syncs {source.schedule})" if source else ""))
+        lines.append(f"• `{n}`" + (f" ({source.kind or 'kind detected'}; syncs {source.schedule})" if source
+                                   else " (indexed only: no definition, it syncs when ingested again)"))
     return notice("\n".join(lines))
 
 

@@ -36,8 +36,10 @@ def digest_markdown(scope: str, report: dict[str, object]) -> str:
         lines += [f"> {_short(q)}" for q in theme["questions"]]
         near = theme.get("nearest")
         if near:
-            where = f"[{_short(str(near['title']), 100)}]({near['url']})" if str(near["url"]).startswith(
-                ("http://", "https://")) else _short(str(near["title"]), 100)
+            # Only an address is linked ("url" is "" for a page without one): a path is not a link.
+            url = str(near.get("url") or "")
+            title = _short(str(near["title"]), 100)
+            where = f"[{title}]({url})" if url.startswith(("http://", "https://")) else title
             lines.append(f"Nearest page: {where} ({near['source']}, similarity {float(near['score']):.2f})")
     lines += ["", "Run `lorebot gaps --channel " + scope + "` for the whole list."]
     return "\n".join(lines)

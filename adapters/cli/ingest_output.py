@@ -21,13 +21,14 @@ def progress_bar(console: Console) -> Progress:
 
 
 async def run_sync(settings: IngestSettings, source: str, path: Path, kind: str | None, quiet: bool = False,
-                   page_url_base: str | None = None) -> SyncReport:
+                   page_url_base: str | None = None, define: bool = False) -> SyncReport:
     """Open what a sync needs, sync `path` into `source` (a progress bar on stderr unless `quiet`),
-    close. Raises RedisUnavailable, EmbeddedRedisError or ModelUnavailable when they cannot open."""
+    close; `define` gives the source a definition of `path` first (source_sync.define_export).
+    Raises RedisUnavailable, EmbeddedRedisError or ModelUnavailable when they cannot open."""
     ctx = await IngestContext.open(settings)
     try:
         if quiet:
-            return await sync_export(ctx, source, path, kind, page_url_base=page_url_base)
+            return await sync_export(ctx, source, path, kind, page_url_base=page_url_base, define=define)
         console = Console(stderr=True)
         with progress_bar(console) as bar:
             task = bar.add_task(f"indexing {source}", total=None)
@@ -36,7 +37,7 @@ async def run_sync(settings: IngestSettings, source: str, path: Path, kind: str 
                 bar.update(task, completed=done, total=total)
 
             console.print(f"reading {path} …")
-            return await sync_export(ctx, source, path, kind, progress, page_url_base)
+            return await sync_export(ctx, source, path, kind, progress, page_url_base, define)
     finally:
         await ctx.close()
 

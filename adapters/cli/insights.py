@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from adapters.cli.insights_html import gaps_html, topics_html
@@ -147,10 +148,17 @@ def print_gaps(console: Console, report: dict[str, Any]) -> None:
         table.add_column(name)
     for t in report["themes"]:
         near = t["nearest"]
-        page = f"{near['title']} ({near['source']}, {near['score']:.2f})" if near else "-"
+        page = _page(near) if near else "-"
         table.add_row(t["label"], str(t["count"]), str(t["people"]), _trend(t["trend"]),
                       "\n".join(t["questions"]), page, "\n".join(t["channels"]))
     console.print(table)
+
+
+def _page(near: dict[str, Any]) -> str:
+    """The nearest page as text: its title, then where it is (its path in the export) and how near."""
+    path = near.get("path") or ""
+    where = f"{escape(path)}, " if path and path != near["title"] else ""
+    return f"{escape(str(near['title']))} ({where}{escape(str(near['source']))}, {near['score']:.2f})"
 
 
 def print_topics(console: Console, report: dict[str, Any]) -> None:

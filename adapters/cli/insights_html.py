@@ -22,9 +22,11 @@ def _link(near: dict[str, Any] | None) -> str:
     if not near:
         return "-"
     title = escape(str(near["title"]))
-    url = str(near["url"])
+    url = str(near.get("url") or "")  # only an address is a link: a page without one has "" (its path is text)
     shown = f"<a href=\"{escape(url)}\">{title}</a>" if url.startswith(("http://", "https://")) else title
-    return f"{shown} <small>({escape(str(near['source']))}, {float(near['score']):.2f})</small>"
+    path = str(near.get("path") or "")
+    where = f"{escape(path)}, " if path and path != near["title"] else ""
+    return f"{shown} <small>({where}{escape(str(near['source']))}, {float(near['score']):.2f})</small>"
 
 
 def gaps_html(report: dict[str, Any]) -> str:

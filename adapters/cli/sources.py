@@ -79,10 +79,11 @@ def add(
 
 @app.command("list")
 def list_sources(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """The registered sources, their schedules, channels and last runs."""
+    """Every source: the defined ones, their schedules, channels and last runs, and those only indexed
+    (`lorebot ingest` without `sources add`), marked as having no definition."""
 
     async def go(registry: Registry) -> list[dict[str, Any]]:
-        return [{**s.to_dict(), "last": await registry.report(s.name)} for s in await registry.registered()]
+        return [await _listed(registry, name) for name in await registry.names()]
 
     rows = _registry_call(go)
     if as_json:
@@ -94,10 +95,27 @@ def list_sources(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
     table = Table("source", "location", "kind", "schedule", "pages at", "channels", "shared", "last run")
     for r in rows:
         last = r["last"]
-        table.add_row(r["name"], r["location"], r["kind"] or "auto", r["schedule"], r["page_url_base"] or "-",
-                      "\n".join(r["channels"]) or "-", "yes" if r["shared_ok"] else "no",
+        where = r["location"] if r["registered"] else "[dim]none (indexed only)[/dim]"
+        table.add_row(r["name"], where, r["kind"] or ("auto" if r["registered"] else "-"), r["schedule"] or "-",
+                      r["page_url_base"] or "-", "\n".join(r["channels"]) or "-", "yes" if r["shared_ok"] else "no",
                       f"{last['last_run']} {last['outcome']}" if last else "never")
     cli.out.print(table)
+    if not all(r["registered"] for r in rows):
+        cli.out.print("[dim]Indexed only: no definition (indexed by `lorebot ingest`), so it syncs only when "
+                      "ingested again; `lorebot sources add NAME LOCATION` defines it.[/dim]")
+
+
+async def _listed(registry: Registry, name: str) -> dict[str, Any]:
+    """One row of `sources list --json`: a definition's fields and `registered` true; for a source only
+    indexed, the same fields, `registered` false, no location, kind or schedule (null), its links."""
+    source = await registry.get(name)
+    if source is not None:
+        row = {**source.to_dict(), "registered": True}
+    else:
+        fields = Source(name=name, location="").to_dict()
+        row = {**dict.fromkeys(fields), "name": name, "registered": False, "shared_ok": False,
+               "channels": await registry.channels(name)}
+    return {**row, "last": await registry.report(name)}
 
 
 @app.command()

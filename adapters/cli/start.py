@@ -1,5 +1,6 @@
-"""The main job `lorebot start` (what `./dev run` runs): the embedded Redis, the sample export indexed
-(only what changed), then the configured Slack and Discord bots, or else the terminal chat."""
+"""The main job `lorebot start` (what `./dev run` runs): the embedded Redis, the sample export defined
+as the source `lorebot-docs` and indexed (only what changed), then the configured Slack and Discord
+bots, or else the terminal chat."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from ingest.source_checks import Platform
 async def main_job(settings: AppSettings, console: Console, interactive: bool) -> None:
     """Start Redis, index the sample export (only what changed), then run the configured bots, or the chat."""
     if SAMPLE_EXPORT.is_dir():
-        report = await run_sync(settings, SAMPLE_SOURCE, SAMPLE_EXPORT, None, quiet=not interactive)
+        # A source like any other (`sources list`, `sources sync`), defined at the first run.
+        report = await run_sync(settings, SAMPLE_SOURCE, SAMPLE_EXPORT, None, quiet=not interactive, define=True)
         print_report(console, report)
     bots = configured_bots(settings)
     if bots:

@@ -27,9 +27,10 @@ async def sources_of(bot: Lorebot, scopes: list[str]) -> list[str] | None:
 
 
 async def nearest_page(bot: Lorebot, vector: np.ndarray, sources: list[str] | None) -> dict[str, object] | None:
-    """{"title", "source", "url", "score"} of the chunk nearest `vector` (a normalised embedding of the
-    serving model) in `sources`, or None when nothing is indexed there. `url` falls back to the page's
-    path in its export when it has no link; `score` is the cosine similarity, 0..1."""
+    """{"title", "source", "path", "url", "score"} of the chunk nearest `vector` (a normalised embedding
+    of the serving model) in `sources`, or None when nothing is indexed there. `path` is the page's place
+    in its export; `url` its address, "" when it has none (as in `ask --json` citations: never the path,
+    which readers would take for a link); `score` is the cosine similarity, 0..1."""
     if sources == []:
         return None
     query = VectorQuery(vector=vector.astype(np.float32).tolist(), vector_field_name="embedding",
@@ -39,5 +40,6 @@ async def nearest_page(bot: Lorebot, vector: np.ndarray, sources: list[str] | No
     if not hits:
         return None
     hit = hits[0]
-    return {"title": hit.get("title") or hit.get("path", ""), "source": hit.get("source", ""),
-            "url": hit.get("url") or hit.get("path", ""), "score": round(1.0 - float(hit["vector_distance"]), 4)}
+    path = hit.get("path") or ""
+    return {"title": hit.get("title") or path, "source": hit.get("source", ""), "path": path,
+            "url": hit.get("url") or "", "score": round(1.0 - float(hit["vector_distance"]), 4)}

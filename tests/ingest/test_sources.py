@@ -5,6 +5,8 @@ and `lorebot status` commands end to end."""
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import replace
 
 import pytest
 from typer.testing import CliRunner
@@ -14,7 +16,7 @@ from bot.types import Question
 from ingest.context import IngestContext, indexer_for
 from ingest.locks import SourceLock, SyncBusy
 from ingest.removal import remove_source
-from ingest.source_sync import sync_source
+from ingest.source_sync import sync_export, sync_source
 from ingest.sources import Registry, Source, SourceError
 from ingest.sources_file import apply_sources_file
 from testkit.exports import page, write_pages
@@ -224,3 +226,48 @@ def test_cli_ingest_keeps_its_report_on_the_source(cli, export):
     status = json.loads(cli("status", "--json").stdout)
     (wiki,) = status["sources"]
     assert (wiki["registered"], wiki["last"]["trigger"], wiki["last"]["added"]) == (False, "ingest", 1)
+
+
+def test_sources_list_shows_a_source_only_ingested_marked_as_without_definition(cli, export):
+    """`lorebot ingest` indexes without a definition; the source can be linked and is searched, so
+    `sources list` shows it, marked `registered: false`, until `sources add` defines it."""
+    assert cli("ingest", str(export), "--source", "wiki", "--json").exit_code == 0
+    assert cli("sources", "link", "wiki", "slack:C1").exit_code == 0
+    (wiki,) = json.loads(cli("sources", "list", "--json").stdout)
+    assert set(wiki) == set(Source("x", "").to_dict()) | {"registered", "last"}  # the rows of defined ones
+    assert (wiki["name"], wiki["registered"], wiki["channels"], wiki["last"]["trigger"]) == (
+        "wiki", False, ["slack:C1"], "ingest")
+    assert (wiki["location"], wiki["kind"], wiki["schedule"]) == (None, None, None)
+    shown = cli("sources", "list")
+    assert "wiki" in shown.output and "no definition" in shown.output, shown.output
+
+    assert cli("sources", "add", "wiki", str(export)).exit_code == 0
+    (wiki,) = json.loads(cli("sources", "list", "--json").stdout)
+    assert (wiki["registered"], wiki["location"], wiki["schedule"], wiki["channels"]) == (
+        True, str(export), "manual", ["slack:C1"])
+    assert "no definition" not in cli("sources", "list").output
+
+
+async def test_an_export_lorebot_indexes_itself_is_defined_once(fake_bot, export, tmp_path):
+    """The sample `lorebot start` syncs (sync_export with `define`): defined as `sources add` would,
+    at the first run only; later runs re-sync only what changed and keep its links and created time;
+    a moved export moves its definition; `sources sync` then syncs it like any other."""
+    ctx = IngestContext.of(fake_bot)
+    registry = Registry(fake_bot.redis, fake_bot.settings.key_prefix)
+    first = await sync_export(ctx, "sample", export, None, define=True)
+    assert first.ok and first.added == 1
+    defined = await registry.get("sample")
+    assert defined is not None and (defined.location, defined.kind, defined.schedule) == (
+        str(export.resolve()), None, "manual")
+    await registry.link("sample", "slack:C1")
+
+    again = await sync_export(ctx, "sample", export, None, define=True)
+    assert (again.added, again.changed, again.unchanged, again.chunks_embedded) == (0, 0, 1, 0)
+    assert await registry.get("sample") == replace(defined, channels=("slack:C1",))
+
+    moved = shutil.copytree(export, tmp_path / "moved")
+    await sync_export(ctx, "sample", moved, None, define=True)
+    now = await registry.get("sample")
+    assert (now.location, now.channels, now.created) == (str(moved.resolve()), ("slack:C1",), defined.created)
+    synced = await sync_source(ctx, "sample", trigger="cli")
+    assert (synced["outcome"], synced["unchanged"], synced["chunks_embedded"]) == ("synced", 1, 0)

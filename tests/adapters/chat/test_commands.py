@@ -100,6 +100,12 @@ async def test_sources_lists_what_this_channel_sees(fake_bot, tmp_path):
     await run_command(fake_bot, HERE, "link", "handbook", is_admin=True)
     listed = await run_command(fake_bot, HERE, "sources", "", is_admin=False)
     assert listed.error is None and "`handbook`" in listed.text and "manual" in listed.text
+    # A source only ingested (`lorebot ingest`, no definition) is listed too, marked so.
+    root = write_pages(tmp_path / "notes", {"n.md": page("Notes", "Release notes are kept here.")})
+    assert (await indexer_for(fake_bot).sync("notes", root)).ok
+    await run_command(fake_bot, HERE, "link", "notes", is_admin=True)
+    listed = await run_command(fake_bot, HERE, "sources", "", is_admin=False)
+    assert "• `notes` (indexed only: no definition" in listed.text, listed.text
 
 
 async def test_sync_from_chat_answers_at_once_and_status_shows_the_outcome(fake_bot, fake_openai, tmp_path):

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from adapters.chat.digest import digest_markdown
 from adapters.cli.app import app
 from bot.types import Question
 from ingest.context import indexer_for
@@ -55,8 +57,16 @@ async def test_gaps_and_topics_from_the_command_line(cli_env, fake_bot, tmp_path
     assert set(report) == {"since", "questions", "unanswered", "themes"}
     assert (report["questions"], report["unanswered"]) == (len(UNCOVERED["vpn"]) + 1, len(UNCOVERED["vpn"]))
     assert all(set(t) == THEME_KEYS for t in report["themes"])
-    assert set(report["themes"][0]["nearest"]) == {"title", "source", "url", "score"}
-    assert "<table>" in (tmp_path / "gaps.html").read_text() and "<script" not in (tmp_path / "gaps.html").read_text()
+    near = report["themes"][0]["nearest"]
+    assert set(near) == {"title", "source", "path", "url", "score"}
+    # The sample's pages are files without an address: `url` is empty, as in `ask --json` citations,
+    # and the page's place in the export is its `path`.
+    assert near["url"] == "" and (SAMPLES / near["path"].replace(" / ", "/")).is_file(), near
+    page = (tmp_path / "gaps.html").read_text()
+    assert "<table>" in page and "<script" not in page and "href" not in page
+    assert html.escape(near["path"]) in page  # shown as text, where the page is
+    digest = digest_markdown("slack:C1", report)
+    assert f"Nearest page: {near['title'][:99]}" in digest and "](" not in digest
     other = json.loads(await lorebot("gaps", "--json", "--channel", "discord:5"))
     assert (other["questions"], other["themes"]) == (0, [])
 

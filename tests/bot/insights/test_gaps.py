@@ -51,6 +51,7 @@ async def test_uncovered_topics_first_one_theme_each(local_bot):
         assert theme["channels"] == [SCOPE]
         assert len(theme["questions"]) == min(3, len(paraphrases))
         assert theme["nearest"]["source"] == "lorebot-docs" and 0 < theme["nearest"]["score"] < 1
+        assert theme["nearest"]["path"] and theme["nearest"]["url"] == ""  # files: a path, no address
     assert not {q for t in themes for q in t["questions"]} & set(COVERED)
     assert [t["count"] for t in themes[len(UNCOVERED):]] == [1] * len(ONE_OFF)
     labels = {t["label"] for t in first}
