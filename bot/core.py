@@ -160,7 +160,7 @@ class Lorebot:
         try:
             async with asyncio.timeout(BOOKKEEPING_S):
                 # An abstention is a turn too: a follow-up that says what was meant reads it as context.
-                if answer.mode != AnswerMode.NOTICE or answer.error == Reason.NOT_COVERED:
+                if not q.alone and (answer.mode != AnswerMode.NOTICE or answer.error == Reason.NOT_COVERED):
                     await self.memory.add(q.conversation, question, answer.text)
                 answer_id = await self.answers.record(q, answer) if record else ""
         except (RedisError, TimeoutError) as exc:  # the answer stands; the thread's memory misses it
@@ -176,7 +176,7 @@ class Lorebot:
             if await withheld_sources(self.redis, self.settings, q):
                 return Answer.not_answered(EXTERNAL, Reason.EXTERNAL_CHANNEL)
             return Answer.not_answered(notice(Notice.NO_SOURCES, lang, scope=q.scope), Reason.NO_SOURCES)
-        history = await self.memory.recent(q.conversation)
+        history = [] if q.alone else await self.memory.recent(q.conversation)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
         # A question asked inside a thread is about that thread ("same here, which setting do I
         # change?"): what the thread said weighs as much as the question's own words. The previous

@@ -46,6 +46,8 @@ class Question:
     `context` is what was said before in the conversation (earlier messages of a thread, written by
     anyone: untrusted, like documents); it shapes retrieval and the prompt, never memory. `external`:
     asked where people of other organisations read along, so only sources cleared for sharing are seen.
+    `alone`: a one-off question (`lorebot ask`), answered without the conversation's memory and kept
+    out of it, as a question in a thread of its own would be.
     """
 
     platform: str  # the adapter's name: the part of the scope before the colon
@@ -56,6 +58,7 @@ class Question:
     is_dm: bool = False
     context: str = ""
     external: bool = False
+    alone: bool = False
 
     @property
     def scope(self) -> str:

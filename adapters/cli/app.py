@@ -120,12 +120,16 @@ def ask(
                            "the gap report counts the people who asked.")] = "cli",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Answer one question from the indexed documents."""
+    """Answer one question from the indexed documents, on its own (no conversation memory: `lorebot chat`
+    keeps one)."""
     from adapters.cli.chat import cli_answer, render_answer
 
     s = settings()
     base = parse_channel(channel)
-    q = Question(platform=base.platform, channel=base.channel, text=question, user=user.strip() or "cli")
+    # Each `ask` stands alone: a replayed question was a thread of its own in its channel, and one
+    # command's answer must not depend on what an earlier command asked.
+    q = Question(platform=base.platform, channel=base.channel, text=question, user=user.strip() or "cli",
+                 alone=True)
 
     async def go():
         bot = await open_bot(s)

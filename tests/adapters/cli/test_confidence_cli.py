@@ -62,6 +62,16 @@ def test_a_notice_is_not_an_answer(cli):
     assert (empty["answered"], empty["confidence"], empty["error"]) == (False, 0.0, "empty_question")
 
 
+def test_each_ask_stands_alone(cli):
+    # One command's answer must not depend on what an earlier command asked in the same channel: the
+    # second unrelated question would otherwise be searched with the Slack question as its context.
+    assert cli("ingest", str(SAMPLES), "--source", "docs", "--json").exit_code == 0
+    fresh = json.loads(cli("ask", "Which intents does it need?", "--json").stdout)
+    json.loads(cli("ask", "How do I set up the Discord bot?", "--json").stdout)
+    after = json.loads(cli("ask", "Which intents does it need?", "--json").stdout)
+    assert (after["confidence"], after["citations"]) == (fresh["confidence"], fresh["citations"])
+
+
 def test_eval_abstention_prints_its_figures(cli, tmp_path):
     root = write_beir(tmp_path / "tiny", TOPICS, QUERIES, QRELS)
     result = cli("eval", str(root), "--mode", "hybrid", "--abstention", "--json")
