@@ -53,11 +53,27 @@ def best_sentences(text: str, terms: set[str], limit: int = MAX_SENTENCES) -> st
 
 
 def extractive_answer(question: str, passages: list[Passage], intro: str = INTRO) -> Answer:
+    """Up to MAX_PASSAGES of `passages` (best first), each quoted by its best sentences and cited.
+    A quote already shown (the same page indexed in two sources) is not shown again; and when the best
+    passage holds words of the question, a later one that holds none is left out: it came from the
+    vector side alone, and quoted beside real evidence it reads as evidence too."""
     terms = set(search_terms(question))
     lines = [intro, ""]
-    cites = []
-    for n, p in enumerate(passages[:MAX_PASSAGES], 1):
+    cites: list = []
+    shown: set[str] = set()
+    anchored = False
+    for p in passages:
+        if len(cites) == MAX_PASSAGES:
+            break
+        holds = bool(terms & set(search_terms(f"{p.title}\n{p.heading}\n{p.text}")))
+        if cites and anchored and not holds:
+            continue
         quote = re.sub(r"\[(\d+)\]", r"(\1)", best_sentences(p.text, terms))  # only our marks are marks
+        if " ".join(quote.lower().split()) in shown:
+            continue
+        shown.add(" ".join(quote.lower().split()))
+        anchored = anchored or (not cites and holds)
+        n = len(cites) + 1
         lines.append(f"> {quote} [{n}]")
         lines.append("")
         cites.append(citation(n, p, quote))
