@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 # What the indexer does to a document's text before chunking (bot.retrieval.languages.normalise),
 # in every hash: a new version re-indexes each document once at its next sync, so the text already
 # indexed is repaired as new text is. v2: ftfy's repairs (mojibake, curly quotes) before NFKC.
-TEXT_VERSION = b"text-v2\x00"
+# v3: new `terms` (bot.retrieval.tokens: identifiers and words cut out of CJK text, versions without
+# their v, identifiers fused in Chinese chunks).
+TEXT_VERSION = b"text-v3\x00"
 
 
 @dataclass(frozen=True, slots=True)

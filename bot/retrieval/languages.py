@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import ftfy
+import snowballstemmer
 
 # ISO 639-1 -> the name RediSearch (FT.CREATE LANGUAGE / LANGUAGE_FIELD) knows; every one of these
 # but Chinese is a Snowball stemmer that snowballstemmer has too, so a question is stemmed as the
@@ -140,6 +141,21 @@ def redisearch_language(code: str) -> str:
     """The LANGUAGE_FIELD value for a chunk in language `code`: its RediSearch name, or "english"
     (RediSearch's default tokenizer and stemmer) for any language it has no stemmer for."""
     return REDISEARCH_LANGUAGES.get(code, "english")
+
+
+_STEMMERS: dict[str, Any] = {}
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str, language: str = "english") -> str:
+    """Snowball stem in `language` (a Snowball/RediSearch name; "" leaves the word as it is). Pure
+    Python, about 0.1 ms a word: worth remembering."""
+    if not language:
+        return word
+    stemmer = _STEMMERS.get(language)
+    if stemmer is None:
+        stemmer = _STEMMERS.setdefault(language, snowballstemmer.stemmer(language))
+    return str(stemmer.stemWord(word))
 
 
 def stemmer_language(code: str) -> str:

@@ -15,10 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
-import snowballstemmer
 from redisvl.query.filter import Tag
 from redisvl.utils.stopwords import get_stopwords
 
@@ -27,13 +24,17 @@ from bot.retrieval.languages import (
     normalise,
     question_language,
     redisearch_language,
+    stem,
     stemmer_language,
 )
 from bot.retrieval.tokens import (
+    WORD,
     chinese_runs,
     cjk_grams,
+    fused_forms,
     identifier_forms,
     joined_runs,
+    version_forms,
 )
 
 # RediSearch's own default stopword list, in case a language list lacks one of them.
@@ -45,26 +46,13 @@ REDISEARCH_STOPWORDS = frozenset(
     ]
 )
 STOPWORDS = frozenset(get_stopwords("english")) | REDISEARCH_STOPWORDS
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_WORD_OR_MARK = re.compile(r"[^\W_]+|\S")
+_TOKEN = WORD  # words, cut where CJK and other scripts meet (bot.retrieval.tokens)
+_WORD_OR_MARK = re.compile(f"{WORD.pattern}|\\S")
 _EXACT = re.compile(r"[^\W_]+(?:_[^\W_]+)*")  # tokens asked for as written: words joined by "_"
 MAX_TERMS = 48
 MAX_FORMS = 64  # Arabic light-stemmed forms asked as written (bot.retrieval.arabic), per question
 MAX_TERM_CHARS = 64
-_STEMMERS: dict[str, Any] = {}
 _STOPWORDS_BY_LANGUAGE: dict[str, frozenset[str]] = {"english": STOPWORDS}
-
-
-@lru_cache(maxsize=50_000)
-def stem(word: str, language: str = "english") -> str:
-    """Snowball stem in `language` (a Snowball/RediSearch name; "" leaves the word as it is). Pure
-    Python, about 0.1 ms a word: worth remembering."""
-    if not language:
-        return word
-    stemmer = _STEMMERS.get(language)
-    if stemmer is None:
-        stemmer = _STEMMERS.setdefault(language, snowballstemmer.stemmer(language))
-    return str(stemmer.stemWord(word))
 
 
 def stopwords(language: str) -> frozenset[str]:
@@ -128,9 +116,13 @@ def keywords(text: str, indexed: frozenset[str] | None = None) -> Keywords:
     for part in parts:
         if part not in terms and part not in skip:
             terms.append(part)
-    exact = joined + [gram for gram in cjk_grams(text) if gram not in skip]
+    exact = joined + version_forms(text) + [gram for gram in cjk_grams(text) if gram not in skip]
     for run in _runs(text, skip):
         exact += joined_runs(run)
+    if indexed is not None and "chinese" in indexed:
+        # Chinese chunks hold identifiers fused (bot.retrieval.tokens.fused_forms); a fused form
+        # that is a word of the question already (mRNA -> mrna) would count that word twice.
+        exact += [f for f in fused_forms(joined) if f not in terms]
     # Chinese segments come from the index's own segmenter (friso), so they match what it indexed;
     # Japanese and Korean (kana, hangul) are left to the n-grams.
     han = chinese_runs(text)

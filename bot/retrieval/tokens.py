@@ -13,11 +13,23 @@ functions, so whatever a chunk was indexed under, a question written the same wa
   another case style. Each identifier becomes its parts (db pool max size, camelCase split too) and
   one joined form (db_pool_max_size, user_email, v2_3_1): `_` is no separator to RediSearch, so the
   joined form stays one token whichever way it was written.
+- Scripts glued together: Japanese, Korean and Chinese put no space before a Latin word
+  (キューの上限はQUEUE_MAX_ITEMSで設定します, Slack으로), and RediSearch's tokenizer splits only at ASCII
+  punctuation and spaces, so its token holds both scripts and no question finds it. Identifiers
+  and words are cut at every change between a CJK script and any other (`WORD`), on both sides;
+  the Latin words glued to CJK text are terms of their own (as written and stemmed, as the text
+  field would hold them had a space been there).
+- Chinese chunks are cut by friso in every field, `terms` too, and friso cuts at "_": a joined form
+  never reaches the index whole. It keeps a Latin run whole, so a Chinese chunk's `terms` hold
+  each joined identifier fused (queuemaxitems, `fused_forms`), asked when the index holds Chinese.
+- Versions: v2.3.1 and 2.3.1 both give 2_3_1 (`version_forms`), so either finds the other.
 """
 
 from __future__ import annotations
 
 import re
+
+from bot.retrieval.languages import stem, stemmer_language
 
 # Scripts, by code point ranges (the blocks CJK text is written in).
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -27,7 +39,8 @@ _HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 _CJK_RUN = re.compile(f"[{_HAN}]+|[{_HIRAGANA}]+|[{_KATAKANA}]+|[{_HANGUL}]+")
 _HAN_RUN = re.compile(f"[{_HAN}]+")
 _HANGUL_WORD = re.compile(f"[{_HANGUL}]+")
-HAS_CJK = re.compile(f"[{_HAN}{_HIRAGANA}{_KATAKANA}{_HANGUL}]")
+_CJK = f"{_HAN}{_HIRAGANA}{_KATAKANA}{_HANGUL}"
+HAS_CJK = re.compile(f"[{_CJK}]")
 HAS_KANA_OR_HANGUL = re.compile(f"[{_HIRAGANA}{_KATAKANA}{_HANGUL}]")
 # Korean particles (josa) and the copula's common endings, longest first so 에서 is cut before 서.
 _JOSA = sorted(
@@ -38,8 +51,19 @@ _JOSA = sorted(
 )
 MAX_TOKEN_CHARS = 64
 
+# A letter or digit of a script written with spaces (Latin, Cyrillic, digits...): not CJK.
+_W = f"[^\\W_{_CJK}]"
+# A word: a run of such characters, or a run of CJK ones (cut where the scripts change).
+WORD = re.compile(f"{_W}+|[{_CJK}]+")
+# A word written directly against CJK text or its punctuation (、。「」: RediSearch does not split
+# there either), so RediSearch's token would hold both scripts.
+_CJK_MARKS = r"\u3000-\u303f"
+_GLUED = re.compile(f"(?<=[{_CJK}{_CJK_MARKS}]){_W}+|{_W}+(?=[{_CJK}{_CJK_MARKS}])")
+# A version: v2.3.1, 2.3.1, V10.0.2-rc1 (a bare pair like 0.5 is a decimal, not a version).
+_VERSION = re.compile(f"(?<!{_W})(?<!\\.)([vV]?)(\\d+(?:\\.\\d+)+)(?!\\.?{_W})")
+_NUMBERED = re.compile(r"v?[\d_]+")
 # An identifier: word characters joined by . _ - / : (at least one joiner), or a camelCase word.
-_IDENT = re.compile(r"[^\W_]+(?:[._\-/:]+[^\W_]+)+|_*[^\W_]+(?:_+[^\W_]+)*_*")
+_IDENT = re.compile(f"{_W}+(?:[._\\-/:]+{_W}+)+|_*{_W}+(?:_+{_W}+)*_*")
 _CAMEL = re.compile(r"[A-Z0-9]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z0-9]+")  # HTTPServer2 -> HTTP, Server2
 _JOINERS = re.compile(r"[._\-/:]+")
 
@@ -112,6 +136,37 @@ def identifier_forms(text: str) -> tuple[list[str], list[str]]:
     return joined, parts
 
 
+def version_forms(text: str) -> list[str]:
+    """The bare joined form of each version in `text`, with or without its leading v: v2.3.1 and
+    2.3.1 give 2_3_1 (identifier_forms gives v2_3_1 for the first), so a question writing it one
+    way finds a page writing it the other. Two numbers need the v (v2.3) to be a version."""
+    found = []
+    for match in _VERSION.finditer(text):
+        numbers = match.group(2).split(".")
+        if match.group(1) or len(numbers) >= 3:
+            found.append("_".join(numbers))
+    return list(dict.fromkeys(found))
+
+
+def fused_forms(joined: list[str]) -> list[str]:
+    """Joined forms without their underscores (db_pool_max_size -> dbpoolmaxsize), for Chinese
+    chunks; versions left out (v2_3_1 -> v231 would be a number like any other)."""
+    return [j.replace("_", "") for j in joined if not _NUMBERED.fullmatch(j)]
+
+
+def glued_words(text: str, language: str) -> list[str]:
+    """The words of `text` written against CJK characters, lower-case, each as written and, where
+    it differs, as its stem in `language`'s (ISO 639-1) stemmer: the `terms` field is unstemmed,
+    and a question asks for a word's stem."""
+    out: dict[str, None] = {}
+    stemmer = stemmer_language(language)
+    for word in _GLUED.findall(text):
+        word = word.lower()
+        out.setdefault(word, None)
+        out.setdefault(stem(word, stemmer), None)
+    return list(out)
+
+
 def joined_runs(words: list[str], longest: int = 4) -> list[str]:
     """Consecutive words joined as an identifier would be: ["db", "pool", "max", "size"] gives
     db_pool, db_pool_max, db_pool_max_size, pool_max, ... (runs of 2 to `longest` words), so an
@@ -121,10 +176,14 @@ def joined_runs(words: list[str], longest: int = 4) -> list[str]:
 
 
 def index_terms(text: str, language: str) -> str:
-    """The `terms` field of a chunk in `language` (ISO 639-1): identifier forms, and CJK bigrams
-    unless the chunk is Chinese (friso segments a Chinese chunk's every field, these included)."""
+    """The `terms` field of a chunk in `language` (ISO 639-1): identifier and version forms, and,
+    unless the chunk is Chinese (friso segments a Chinese chunk's every field, these included), the
+    words glued to CJK text and CJK bigrams."""
     joined, parts = identifier_forms(text)
-    words = joined + parts
-    if language != "zh" and HAS_CJK.search(text):
+    words = joined + [v for v in version_forms(text) if v not in joined] + parts
+    if language == "zh":
+        words += fused_forms(joined)
+    elif HAS_CJK.search(text):
+        words += [w for w in glued_words(text, language) if w not in parts]
         words += cjk_grams(text)
     return " ".join(words)
