@@ -1,6 +1,7 @@
 """User-facing notices (no source linked, nothing found, not covered and the line before its closest
 pages, failures) in the language of the question: English, German, French, Spanish, Portuguese,
-Chinese, Japanese and Korean; any other language, or a question too short to tell, gets English.
+Chinese, Japanese and Korean (told among these alone, short questions too:
+bot.answering.reply_language); any other language, or a question with nothing to tell, gets English.
 
     notice(Notice.NOT_FOUND, notice_language(question))
     notice(Notice.TIMED_OUT, "de", seconds=60)
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.retrieval.languages import question_language
+from bot.answering.reply_language import reply_language
 
 
 class Notice(StrEnum):
@@ -141,8 +142,8 @@ TEXTS: dict[Notice, dict[str, str]] = {
 
 def notice_language(question: str) -> str:
     """The language notices for `question` are written in: one of LANGUAGES, English when the
-    question is in another language or too short to tell."""
-    code = question_language(question) if question.strip() else ""
+    question is in another language or nothing tells (bot.answering.reply_language)."""
+    code = reply_language(question) if question.strip() else "en"
     return code if code in LANGUAGES else "en"
 
 

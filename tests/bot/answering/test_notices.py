@@ -73,3 +73,11 @@ async def test_an_abstention_lists_the_closest_pages_in_the_question_language(st
     assert (closest == CLOSEST) == (language == "en")  # English only where the question is
     assert 1 <= len(answer.citations) <= MAX_CLOSEST  # the pages, as links (titles, no quotes)
     assert all(c.title and c.path and not c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(("question", "language"), [("Où est la cantine ?", "fr"), ("Où se garer au bureau ?", "fr"),
+                                                    ("¿Dónde aparco?", "es"), ("Where is the canteen?", "en")])
+async def test_short_questions_get_the_abstention_in_their_language(strict_bot, question, language):
+    answer = await strict_bot.answer(Question("slack", "C-strict", question))
+    assert (answer.answered, answer.error) == (False, Reason.NOT_COVERED)
+    assert answer.text == f"{notice(Notice.NOT_COVERED, language)} {notice(Notice.CLOSEST, language)}"
