@@ -39,6 +39,7 @@ from bench.common import RESULTS
 from bot.answering.confidence import contains, coverage, question_terms
 from bot.answering.extractive import sentences
 from bot.core import Lorebot
+from bot.retrieval.cjk_words import gram_words
 from bot.retrieval.languages import normalise
 from bot.retrieval.query_text import stem
 from bot.retrieval.retriever import Evidence, Retriever
@@ -74,7 +75,8 @@ async def candidates(bot: Lorebot, retriever: Retriever, memo: QueryMemo, questi
     evidence = Evidence()
     passages = await retriever.search(question, [source], top_k, evidence=evidence)
     terms = await question_terms(retriever, normalise(question))
-    stats = await term_stats(retriever.indexes, terms, [source])
+    grams = gram_words(normalise(question))
+    stats = await term_stats(retriever.indexes, terms, [source], grams)
     vec = next((h for side, _, h in evidence.runs if side == "vector"), [])
     bm = next((h for side, _, h in evidence.runs if side == "bm25"), [])
     roots = list(dict.fromkeys(stem(t) for t in terms))
@@ -90,7 +92,7 @@ async def candidates(bot: Lorebot, retriever: Retriever, memo: QueryMemo, questi
     best = sents[int(np.argmax(s_cos))] if len(s_cos) else ""
     sim = vec[0][1] if vec else 0.0
     f = {
-        "similarity": sim, "coverage": coverage(terms, passages, stats),
+        "similarity": sim, "coverage": coverage(terms, passages, stats, grams),
         "sentence": float(s_cos.max()) if len(s_cos) else 0.0, "title": float(t_cos.max()) if len(t_cos) else 0.0,
         "gap_v": sim - (vec[9][1] if len(vec) > 9 else 0.0),
         "bm25_norm": (bm[0][1] / sum(weights.values())) if bm and weights else 0.0,

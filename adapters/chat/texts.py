@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from bot.answering.notices import add_link_hint
 from bot.types import Answer, Reason
 
 FAILED = "Sorry, something went wrong while answering. The details are in Lorebot's log."
@@ -21,7 +22,8 @@ FEEDBACK_FAILED = "I couldn't save your feedback right now (my document store is
 
 def with_link_hint(answer: Answer, how: str) -> Answer:
     """`answer`, where it says no source is linked, ending with how an admin links one here (`how`:
-    the platform's command, e.g. "`/lore link SOURCE`"). Other answers are returned unchanged."""
+    the platform's command, e.g. "`/lore link SOURCE`"), in the language the notice is in. Other
+    answers are returned unchanged."""
     if answer.error != Reason.NO_SOURCES:
         return answer
-    return dataclasses.replace(answer, text=f"{answer.text} An admin can link one with {how}.")
+    return dataclasses.replace(answer, text=add_link_hint(answer.text, how))

@@ -8,7 +8,9 @@ search). The features (FEATURES; for a follow-up, see `assess`):
   candidate; the raw cosine, not a rank or a normalised score).
 - `coverage`: the share of the question's content words, weighted by BM25's IDF among the chunks the
   channel can see (bot.retrieval.term_stats), that the best of the top three passages contains (title,
-  heading and text). A question whose rare words no passage holds is not answered by them.
+  heading and text). A question whose rare words no passage holds is not answered by them. Korean
+  and Japanese words are judged as the index matches them, by their bigrams (bot.retrieval.cjk_words):
+  a word counts by the share of its bigrams the passage holds; Chinese words are the index's segments.
 
 They are combined by a logistic model, `confidence = 1 / (1 + exp(-(bias + sum(weights[f] * f))))`,
 whose weights are fitted by `python -m bench.abstention --fit --write` on unanswerable questions made
@@ -31,10 +33,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.retrieval.cjk_words import gram_words
 from bot.retrieval.languages import normalise
 from bot.retrieval.query_text import search_terms, stem
 from bot.retrieval.retriever import Evidence, Retriever
@@ -98,10 +102,14 @@ def contains(text: str, root: str) -> bool:
     return re.search(r"(?<![^\W_])" + re.escape(root), text) is not None
 
 
-def coverage(terms: list[str], passages: list[Passage], stats: TermStats) -> float:
+def coverage(terms: list[str], passages: list[Passage], stats: TermStats,
+             grams: Mapping[str, Sequence[str]] | None = None) -> float:
     """IDF-weighted share of the question's searched words (`terms`, from `question_terms`) found in the
-    best single passage among the first COVERAGE_PASSAGES; 0 when the question has no searched word."""
-    roots = list(dict.fromkeys(stem(t) for t in terms))
+    best single passage among the first COVERAGE_PASSAGES; 0 when the question has no searched word.
+    A Korean or Japanese word in `grams` (`gram_words` of the question) counts by the share of its
+    bigrams the passage holds: 예약 of 예약하나요 is found in 예약하려면."""
+    grams = grams or {}
+    roots = list(dict.fromkeys(t if t in grams else stem(t) for t in terms))
     weights = {r: stats.idf(r) for r in roots if r in stats.df}
     total = sum(weights.values())
     if total <= 0:
@@ -109,16 +117,27 @@ def coverage(terms: list[str], passages: list[Passage], stats: TermStats) -> flo
     best = 0.0
     for p in passages[:COVERAGE_PASSAGES]:
         text = f"{p.title}\n{p.heading}\n{p.text}".lower()
-        best = max(best, sum(w for r, w in weights.items() if contains(text, r)) / total)
+        found = sum(w * (held(text, grams[r]) if r in grams else float(contains(text, r))) for r, w in weights.items())
+        best = max(best, found / total)
     return best
+
+
+def held(text: str, grams: Sequence[str]) -> float:
+    """The share of `grams` (a Korean or Japanese word's bigrams) that `text` holds."""
+    return sum(1 for g in grams if g in text) / len(grams) if grams else 0.0
 
 
 async def question_terms(retriever: Retriever, question: str) -> list[str]:
     """The words of `question` that coverage weighs: its search terms, where a run of Chinese is cut
-    into words as the index's segmenter cuts it (Retriever.segments) instead of kept whole. A whole
-    clause ("图书费最多能报销多少钱") is no word of any chunk, so it would give Chinese questions no
-    coverage at all. Raises what the Redis client raises."""
+    into words as the index's segmenter cuts it (Retriever.segments) instead of kept whole, and Korean
+    and Japanese are their words as the index matches them (`gram_words`: stems, kanji and katakana
+    runs, looked for by their bigrams). A whole clause ("图书费最多能报销多少钱") or a word as typed
+    ("예약하나요") is no word of any chunk, so it would give these questions little coverage or none.
+    Raises what the Redis client raises."""
     terms = search_terms(question)
+    spaced = gram_words(question)
+    if spaced:
+        return [t for t in terms if not HAS_CJK.search(t)] + list(spaced)
     han = chinese_runs(question)
     if not han:
         return terms
@@ -147,8 +166,9 @@ async def assess(retriever: Retriever, question: str, sources: list[str] | None,
         return Assessment(passages, 0.0, Features())
     own = normalise(question)  # the text the search asked: Retriever.search normalises it (NFKC)
     terms = await question_terms(retriever, own)
-    stats = await term_stats(retriever.indexes, terms, sources)
-    covered = coverage(terms, passages, stats)
+    grams = gram_words(own)
+    stats = await term_stats(retriever.indexes, terms, sources, grams)
+    covered = coverage(terms, passages, stats, grams)
     alone = Features(similarity(evidence, own), covered)
     best = Assessment(passages, combine(alone), alone)
     joined = next((q for _, q, _ in evidence.runs if q != own), None)

@@ -1,20 +1,24 @@
 """User-facing notices (no source linked, nothing found, not covered and the line before its closest
 pages, failures) in the language of the question: English, German, French, Spanish, Portuguese,
-Chinese, Japanese and Korean; any other language, or a question too short to tell, gets English.
+Chinese, Japanese and Korean (told among these alone, short questions too:
+bot.answering.reply_language); any other language, or a question with nothing to tell, gets English.
 
     notice(Notice.NOT_FOUND, notice_language(question))
     notice(Notice.TIMED_OUT, "de", seconds=60)
 
 The English texts are the ones the core has always sent (bot.core imports them from here).
-Placeholders ({scope}, {reason}, {seconds}) are filled by `notice`; a {reason} is passed through
-as given (an error message, usually English).
+Placeholders ({scope}, {reason}, {seconds}, {how}) are filled by `notice`; a {reason} is passed
+through as given (an error message, usually English), and so is {how}, a platform's command. The core
+names no platform: its NO_SOURCES notice ends before saying how to link a source, and each adapter
+adds LINK_HINT with its own command in the notice's language (`add_link_hint`).
 """
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
-from bot.retrieval.languages import question_language
+from bot.answering.reply_language import reply_language
 
 
 class Notice(StrEnum):
@@ -27,6 +31,7 @@ class Notice(StrEnum):
     SEARCH_FAILED = "search_failed"
     TIMED_OUT = "timed_out"
     GENERATION_FAILED = "generation_failed"  # the intro of passages quoted instead of an answer
+    LINK_HINT = "link_hint"  # an adapter's end of NO_SOURCES: how an admin links a source there
 
 
 LANGUAGES = ("en", "de", "fr", "es", "pt", "zh", "ja", "ko")
@@ -136,14 +141,44 @@ TEXTS: dict[Notice, dict[str, str]] = {
         "ja": "回答を生成できませんでした：{reason}。代わりに最も関連する箇所を示します：",
         "ko": "답변을 생성할 수 없습니다: {reason}. 대신 가장 관련 있는 부분입니다:",
     },
+    Notice.LINK_HINT: {  # {how}: the platform's command, as written ("`/lore link SOURCE`")
+        "en": "An admin can link one with {how}.",
+        "de": "Ein Admin kann mit {how} eine verknüpfen.",
+        "fr": "Un administrateur peut en lier une avec {how}.",
+        "es": "Un administrador puede vincular una con {how}.",
+        "pt": "Um administrador pode ligar uma com {how}.",
+        "zh": "管理员可以用 {how} 关联一个来源。",
+        "ja": "管理者は {how} でソースを紐付けできます。",
+        "ko": "관리자가 {how} 명령으로 소스를 연결할 수 있습니다.",
+    },
 }
+_SPACELESS = ("zh", "ja")  # sentences follow one another without a space
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def notice_language(question: str) -> str:
     """The language notices for `question` are written in: one of LANGUAGES, English when the
-    question is in another language or too short to tell."""
-    code = question_language(question) if question.strip() else ""
+    question is in another language or nothing tells (bot.answering.reply_language)."""
+    code = reply_language(question) if question.strip() else "en"
     return code if code in LANGUAGES else "en"
+
+
+def written_in(key: Notice, text: str) -> str:
+    """The language in which `text` is notice `key` (as `notice` wrote it, placeholders filled); "en"
+    when it is none of them. An adapter finishing the core's notice writes on in its language."""
+    for language, template in TEXTS[key].items():
+        pattern = "(?s:.*?)".join(re.escape(part) for part in _PLACEHOLDER.split(template))
+        if re.fullmatch(pattern, text):
+            return language
+    return "en"
+
+
+def add_link_hint(text: str, how: str) -> str:
+    """`text`, the NO_SOURCES notice in some language, followed by LINK_HINT in the same language
+    (`how`: the platform's command, kept as written)."""
+    language = written_in(Notice.NO_SOURCES, text)
+    joiner = "" if language in _SPACELESS else " "
+    return f"{text}{joiner}{notice(Notice.LINK_HINT, language, how=how)}"
 
 
 def notice(key: Notice, language: str = "en", **values: object) -> str:

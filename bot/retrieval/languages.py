@@ -137,6 +137,17 @@ def question_language(text: str, indexed: frozenset[str] | None = None) -> str:
     return str(values[0].language.iso_code_639_1.name.lower())
 
 
+def language_confidences(text: str, among: frozenset[str]) -> dict[str, float]:
+    """Lingua's relative confidence in each of `among` (RediSearch language names, at least two) for
+    `text`, by ISO 639-1 code; {} when `text` has no letters."""
+    sample = " ".join(_letters(normalise(text)).split())[:SAMPLE_CHARS]
+    detector = _among(among)
+    if not sample or detector is None:
+        return {}
+    values = detector.compute_language_confidence_values(sample)
+    return {v.language.iso_code_639_1.name.lower(): v.value for v in values}
+
+
 def redisearch_language(code: str) -> str:
     """The LANGUAGE_FIELD value for a chunk in language `code`: its RediSearch name, or "english"
     (RediSearch's default tokenizer and stemmer) for any language it has no stemmer for."""

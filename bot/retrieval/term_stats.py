@@ -2,12 +2,16 @@
 IDF weights (bot.answering.confidence), counted by RediSearch itself in one round trip.
 
 Each word is counted in all its indexed forms, exactly as the BM25 side searches it
-(bot.retrieval.query_text.full_text_query), under the same source filter.
+(bot.retrieval.query_text.full_text_query), under the same source filter. A Korean or Japanese word
+(bot.retrieval.cjk_words) is counted in the chunks holding every one of its bigrams: the index holds
+those, not the word as the question writes it.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.retrieval.query_text import full_text_query, stem
@@ -15,6 +19,7 @@ from bot.retrieval.retriever import source_filter
 from bot.store.index import Indexes
 
 PRIOR_CHUNKS = 10  # TermStats.idf
+_PLAIN = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -35,15 +40,22 @@ class TermStats:
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
-async def term_stats(indexes: Indexes, terms: list[str], sources: list[str] | None) -> TermStats:
+async def term_stats(indexes: Indexes, terms: list[str], sources: list[str] | None,
+                     grams: Mapping[str, Sequence[str]] | None = None) -> TermStats:
     """Document frequencies of `terms` (words from bot.retrieval.query_text.search_terms), by stem,
     among the chunks of `sources` (None: all): one pipelined FT.SEARCH per stem, counting only
-    (LIMIT 0 0). Raises redis errors as the client does."""
+    (LIMIT 0 0). A term in `grams` (bot.retrieval.cjk_words.gram_words) is counted, under its own
+    spelling, in the chunks holding all its bigrams. Raises redis errors as the client does."""
     client = indexes.chunks.client
     name = indexes.chunks.name
     flt = source_filter(sources)
     asked: dict[str, str] = {}  # stem -> the query counting it
     for term in terms:
+        if grams and term in grams:
+            query = _all_of(grams[term], str(flt) if flt is not None else "")
+            if query:
+                asked.setdefault(term, query)
+            continue
         query = full_text_query([term], sources)
         if query:  # empty when the stem is a stopword: it is not searched, so it has no weight
             asked.setdefault(stem(term), query)
@@ -53,6 +65,14 @@ async def term_stats(indexes: Indexes, terms: list[str], sources: list[str] | No
         pipe.execute_command("FT.SEARCH", name, query, "VERBATIM", "LIMIT", 0, 0, "DIALECT", 2)
     totals = [_total(r) for r in await pipe.execute()]
     return TermStats(totals[0], dict(zip(asked, totals[1:])))
+
+
+def _all_of(tokens: Sequence[str], flt: str) -> str:
+    """A query for the chunks holding every one of `tokens` (as written), under the filter `flt`;
+    "" when a token is no plain word (nothing a question could inject reaches the parser)."""
+    if not tokens or not all(_PLAIN.fullmatch(t) for t in tokens):
+        return ""
+    return " ".join([flt, *tokens] if flt else tokens)
 
 
 def _total(reply: object) -> int:

@@ -131,3 +131,58 @@ async def test_chinese_questions_are_covered_by_the_words_their_page_holds(fake_
     [other] = await fake_bot.retriever.search("差旅费最多能报销多少钱？", ["zh"], 1, mode="bm25")
     assert own.title == "通讯费报销规定" and other.title == "差旅费报销规定"
     assert coverage(terms, [own], stats) > coverage(terms, [other], stats) > 0
+
+
+KOREAN = {
+    "회의실 예약": "회의실을 예약하려면 사내 캘린더에서 회의실을 선택하세요. 예약은 2주 전부터 할 수 있으며, 쓰지 않을 "
+                   "예약은 하루 전까지 취소해 주세요.",
+    "주차 안내": "주차장은 지하 2층에 있습니다. 방문객은 안내 데스크에서 주차권을 받으면 두 시간 동안 무료입니다.",
+    "휴가 규정": "연차 휴가는 인사 시스템에서 신청하고 팀장의 승인을 받아야 합니다.",
+}
+# The verb written the usual way (예약하나요, 예약해요, ...): the page says 예약하려면.
+KOREAN_QUESTIONS = ["회의실을 어떻게 예약하나요?", "회의실은 어떻게 예약해요?", "회의실을 예약하고 싶어요",
+                    "회의실을 예약하는 방법", "회의실 예약은 어떻게 하나요?"]
+
+
+async def test_korean_questions_are_covered_by_the_page_holding_their_stems(fake_bot, tmp_path):
+    """Coverage judges a Korean word by its particle-stripped stem's bigrams, as search matches it: the
+    page answering a question covers all its content words however the verb is conjugated, and a page
+    on another topic covers none of them."""
+    from bot.answering.confidence import assess
+    from tests.bot.retrieval.test_multilingual_search import write_pages
+
+    await indexer_for(fake_bot).sync("ko", write_pages(tmp_path / "ko", KOREAN))
+    for question in KOREAN_QUESTIONS:
+        judged = await assess(fake_bot.retriever, question, ["ko"], 3)
+        assert judged.passages[0].title == "회의실 예약", question
+        assert judged.features.coverage >= (0.6 if "방법" in question else 0.99), (question, judged.features)
+    parking = await assess(fake_bot.retriever, "주차장은 어디에 있나요?", ["ko"], 3)
+    assert parking.passages[0].title == "주차 안내" and parking.features.coverage > 0.99
+    other = await assess(fake_bot.retriever, "법인카드는 어떻게 발급받나요?", ["ko"], 3)
+    assert other.features.coverage == 0.0  # corporate cards: no page holds either word
+
+
+async def test_japanese_questions_are_covered_by_their_kanji_and_katakana(fake_bot, tmp_path):
+    from bot.answering.confidence import assess
+    from tests.bot.retrieval.test_multilingual_search import write_pages
+
+    await indexer_for(fake_bot).sync("ja", write_pages(tmp_path / "ja", {
+        "会議室の予約": "会議室を予約するには、社内カレンダーで会議室を選択してください。",
+        "パスワード": "パスワードを忘れた場合は、ヘルプデスクに連絡してリセットしてください。",
+    }))
+    for question, title in [("会議室はどうやって予約しますか？", "会議室の予約"), ("会議室を予約したいです", "会議室の予約"),
+                            ("パスワードを忘れたらどうすればいいですか", "パスワード")]:
+        judged = await assess(fake_bot.retriever, question, ["ja"], 3)
+        assert judged.passages[0].title == title, question
+        assert judged.features.coverage > 0.99, (question, judged.features)
+
+
+async def test_korean_questions_their_page_answers_are_answered(local_bot, tmp_path):
+    """The new-user trial: with the default local model, each way of asking how to book a meeting room
+    is answered from the page on it (they were declined at confidence 0.03)."""
+    from tests.bot.retrieval.test_multilingual_search import write_pages
+
+    await indexer_for(local_bot).sync("ko", write_pages(tmp_path / "ko", KOREAN))
+    for question in KOREAN_QUESTIONS:
+        answer = await local_bot.answer(ask(question))
+        assert answer.answered and answer.citations[0].title == "회의실 예약", (question, answer.confidence)

@@ -3,10 +3,12 @@ line before an abstention's closest pages included."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.answering.abstention import CLOSEST, MAX_CLOSEST
-from bot.answering.notices import LANGUAGES, TEXTS, Notice, notice, notice_language
+from bot.answering.notices import LANGUAGES, TEXTS, Notice, add_link_hint, notice, notice_language, written_in
 from bot.channels import ChannelStore
 from bot.core import NO_SOURCES, NOT_FOUND
 from bot.types import Question, Reason
@@ -31,12 +33,61 @@ def test_questions_get_notices_in_their_language(language):
     assert notice_language(QUESTIONS[language]) == language
 
 
+PLACEHOLDERS = ("{scope}", "{reason}", "{seconds", "{how}")
+VALUES = {"scope": "slack:CNOSRC", "reason": "timeout", "seconds": 60, "how": "`lorebot sources link SOURCE slack:CNOSRC`"}
+
+
 def test_every_notice_has_every_language_with_the_same_placeholders():
     for key, texts in TEXTS.items():
         assert set(texts) == set(LANGUAGES), key
         for text in texts.values():
-            assert sorted(p for p in ("{scope}", "{reason}", "{seconds") if p in text) == sorted(
-                p for p in ("{scope}", "{reason}", "{seconds") if p in texts["en"]), (key, text)
+            assert sorted(p for p in PLACEHOLDERS if p in text) == sorted(
+                p for p in PLACEHOLDERS if p in texts["en"]), (key, text)
+
+
+def english_runs(text: str, english: str) -> list[str]:
+    """Runs of two or more consecutive words of `text` that are all words of `english` (what the
+    filled placeholders and product names such as Redis leave aside): an English sentence tail."""
+    words = set(re.findall(r"[a-z']+", english.lower())) - {"redis", "s"}
+    runs, run = [], []
+    for word in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?|\S", text.lower()):
+        if word in words:
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            runs.append(" ".join(run))
+        run = []
+    return runs + ([" ".join(run)] if len(run) >= 2 else [])
+
+
+def strip_values(text: str) -> str:
+    for value in sorted(map(str, VALUES.values()), key=len, reverse=True):  # the command holds the scope
+        text = text.replace(value, " ")
+    return text
+
+
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
+def test_no_notice_has_an_english_tail(language):
+    for key in TEXTS:
+        english = notice(key, "en", **VALUES)
+        text = strip_values(notice(key, language, **VALUES))
+        assert english_runs(text, strip_values(english)) == [], (key, text)
+    hint = notice(Notice.LINK_HINT, "en", how="")
+    assert english_runs("Mit diesem Kanal ist keine Quelle verknüpft. An admin can link one with", hint) == [
+        "an admin can link one with"]  # what the check catches
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_link_hint_follows_the_no_sources_notice_in_its_language(language):
+    core = notice(Notice.NO_SOURCES, language, scope="slack:CNOSRC")
+    assert written_in(Notice.NO_SOURCES, core) == language
+    text = add_link_hint(core, VALUES["how"])
+    assert text.startswith(core) and text.endswith(notice(Notice.LINK_HINT, language, how=VALUES["how"]))
+    assert VALUES["how"] in text  # the command stays as written
+    if language != "en":
+        english = strip_values(notice(Notice.NO_SOURCES, "en", **VALUES) + " " + notice(Notice.LINK_HINT, "en", **VALUES))
+        assert english_runs(strip_values(text), english) == [], text
+    assert written_in(Notice.NO_SOURCES, "No document source is linked to this channel yet.") == "en"  # a command's
 
 
 def test_other_languages_and_short_questions_get_english():
@@ -73,3 +124,11 @@ async def test_an_abstention_lists_the_closest_pages_in_the_question_language(st
     assert (closest == CLOSEST) == (language == "en")  # English only where the question is
     assert 1 <= len(answer.citations) <= MAX_CLOSEST  # the pages, as links (titles, no quotes)
     assert all(c.title and c.path and not c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(("question", "language"), [("Où est la cantine ?", "fr"), ("Où se garer au bureau ?", "fr"),
+                                                    ("¿Dónde aparco?", "es"), ("Where is the canteen?", "en")])
+async def test_short_questions_get_the_abstention_in_their_language(strict_bot, question, language):
+    answer = await strict_bot.answer(Question("slack", "C-strict", question))
+    assert (answer.answered, answer.error) == (False, Reason.NOT_COVERED)
+    assert answer.text == f"{notice(Notice.NOT_COVERED, language)} {notice(Notice.CLOSEST, language)}"
