@@ -62,6 +62,20 @@ def test_a_notice_is_not_an_answer(cli):
     assert (empty["answered"], empty["confidence"], empty["error"]) == (False, 0.0, "empty_question")
 
 
+def test_punctuation_only_is_an_empty_question_and_no_gap(cli):
+    # The new-user trial: "???" came back "not covered" with closest pages, was logged, and became a
+    # gaps theme labelled "!!!". A question without a letter or digit in any script is empty.
+    assert cli("ingest", str(SAMPLES), "--source", "docs", "--json").exit_code == 0
+    for text in ("???", "!!!", "...", "🤔🤷", "?!"):
+        asked = json.loads(cli("ask", text, "--json").stdout)
+        assert (asked["error"], asked["mode"], asked["citations"], asked["id"]) == ("empty_question", "notice", [],
+                                                                                    ""), text
+    report = json.loads(cli("gaps", "--json").stdout)
+    assert (report["questions"], report["themes"]) == (0, [])
+    asked = json.loads(cli("ask", "Slack をどう接続しますか？", "--json").stdout)
+    assert asked.get("error") != "empty_question" and asked["id"]
+
+
 def test_eval_abstention_prints_its_figures(cli, tmp_path):
     root = write_beir(tmp_path / "tiny", TOPICS, QUERIES, QRELS)
     result = cli("eval", str(root), "--mode", "hybrid", "--abstention", "--json")
