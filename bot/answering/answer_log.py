@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from redis.typing import EncodableT, FieldT
 
 from bot import keys
-from bot.types import Answer, Question
+from bot.types import Answer, Question, question_text
 
 ANSWER_TTL = 90 * 24 * 3600
 
@@ -112,7 +112,9 @@ class AnswerLog:
         now = time.time()
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(self._key(answer_id), mapping={
-            "question": q.text,
+            # What the core answered (cut and spaced as it reads questions), never more: a 100,000-character
+            # paste would otherwise fill every report that shows the question.
+            "question": question_text(q.text),
             "scope": q.scope,
             "conversation": q.conversation,
             "thread": q.thread or "",

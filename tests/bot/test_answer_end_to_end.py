@@ -115,3 +115,12 @@ async def test_a_question_without_letters_or_digits_is_empty_and_not_logged(samp
         assert answer.error != "empty_question" and answer.id, text
     assert len(await sample_bot.answers.ids_between(since)) == 4
 
+
+async def test_the_log_keeps_the_question_as_the_core_answered_it(sample_bot):
+    from bot.types import MAX_QUESTION_CHARS
+
+    pasted = "How do I set up the Discord bot?\n\n" + "log line with noise " * 6000  # 120,000 characters
+    answer = await sample_bot.answer(ask(pasted))
+    logged = await sample_bot.answers.get(answer.id)
+    assert logged is not None and len(logged.question) == MAX_QUESTION_CHARS
+    assert logged.question == " ".join(pasted.split())[:MAX_QUESTION_CHARS]
