@@ -170,3 +170,12 @@ async def test_a_short_question_is_shown_whole(cli_env, fake_bot):
     await fake_bot.answers.record(Question("slack", "C1", "Where is the VPN guide?", user="U1"), abstained())
     [theme] = json.loads(await lorebot("gaps", "--json"))["themes"]
     assert (theme["questions"], theme["questions_cut"]) == (["Where is the VPN guide?"], [False])
+
+
+@pytest.mark.parametrize("command", ["gaps", "topics"])
+async def test_html_where_it_cannot_be_written_is_one_line_and_exit_2(cli_env, fake_bot, tmp_path: Path, command):
+    for target, says in ((tmp_path / "missing" / "report.html", "no folder"), (tmp_path, "cannot write")):
+        result = await asyncio.to_thread(CliRunner().invoke, app, [command, "--html", str(target)])
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), (result.output, result.exception)
+        assert len(result.output.strip().splitlines()) == 1, result.output  # one line, however long the path
+        assert result.output.startswith("error: --html") and says in result.output, result.output
