@@ -37,12 +37,11 @@ from bot.retrieval.serving_model import Serving, open_model, serving_model
 from bot.settings import Settings
 from bot.store.connection import connect, revive_embedded
 from bot.store.index import Indexes
-from bot.types import Answer, AnswerMode, Question, Reason
+from bot.types import Answer, AnswerMode, Question, Reason, question_text
 
 log = logging.getLogger(__name__)
 OnText = Callable[[str], Awaitable[None]]
 Clock = Callable[[], float]  # seconds, monotonic: time.monotonic, or a test's own
-MAX_QUESTION_CHARS = 4000
 MAX_CONTEXT_CHARS = 4000  # of a conversation's earlier messages (Question.context), the latest kept
 THREAD_WEIGHT = 1.0  # of the search for the question with the thread's earlier messages
 MEMORY_WEIGHT = 0.5  # of the search for the question with the conversation's previous question
@@ -135,8 +134,8 @@ class Lorebot:
     async def answer(self, q: Question, on_text: OnText | None = None, record: bool = True) -> Answer:
         """Answer `q`; the answer is logged (its id set) unless `record` is False (a re-answer of a
         question already in the log, bot/insights/reanswer.py)."""
-        question = " ".join(q.text.split())[:MAX_QUESTION_CHARS]
-        if not question:
+        question = question_text(q.text)
+        if not question:  # nothing but spaces, punctuation or emoji: not searched, not logged
             return Answer.not_answered(EMPTY, Reason.EMPTY_QUESTION)
         lang = notice_language(question)
         # The deadline runs from the question's arrival, so time spent queued counts too.

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+MAX_QUESTION_CHARS = 4000  # longer questions are cut: what the core searches with, answers and logs
+
+
+def question_text(text: str) -> str:
+    """A question as the core answers and the answer log keeps it: runs of whitespace as one space, at
+    most MAX_QUESTION_CHARS characters; "" when it has no letter or digit in any script ("???", "...",
+    emoji only): there is nothing to search for. Letters are Unicode's (categories L* and N*), so a
+    question in Chinese, Arabic or Korean is a question."""
+    text = " ".join(text.split())[:MAX_QUESTION_CHARS]
+    return text if any(unicodedata.category(c)[0] in "LN" for c in text) else ""
 
 
 class AnswerMode(StrEnum):

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 import adapters.cli.app as cli  # its helpers are used at call time (it registers this sub-app while loading)
+from adapters.cli.tables import print_ids_table
 from bot.channels import ChannelConfig, ChannelStore, Digest
 from bot.store.connection import connect
 from ingest.channel_checks import (
@@ -133,7 +134,7 @@ def list_channels(as_json: Annotated[bool, typer.Option("--json", help="Print JS
                       "default" if c.threshold is None else f"{c.threshold:g}", c.escalate or "-",
                       f"{c.digest.value} to {c.digest_to} {_when(c)}" if c.digest != Digest.OFF else "-",
                       "yes" if c.reanswer else "-")
-    cli.out.print(table)
+    print_ids_table(cli.out, table)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -69,6 +70,8 @@ def eval_command(
         out.print_json(json.dumps(result))
     else:
         print_table(out, result)
+        for line in judged.bad_data.lines():  # bad data is never passed over silently
+            err.print(f"[yellow]bad data:[/yellow] {escape(line)}", soft_wrap=True)
 
 
 def print_table(console: Console, result: dict) -> None:

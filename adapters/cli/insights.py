@@ -116,7 +116,11 @@ def _show(
 ) -> None:
     """Open the bot, build one report with it, then write it as HTML (when asked) and print it, as JSON
     or as tables: the flow `lorebot gaps` and `lorebot topics` share."""
-    from adapters.cli.app import open_bot, out, run
+    from adapters.cli.app import err, open_bot, out, run
+
+    if html is not None and not html.parent.is_dir():  # before the report is built: it can take a while
+        err.print(f"[red]error:[/red] --html: no folder {str(html.parent)!r} to write {html.name!r} in", soft_wrap=True)
+        raise typer.Exit(2)
 
     async def go() -> dict[str, Any]:
         bot = await open_bot(s)
@@ -127,7 +131,11 @@ def _show(
 
     report = run(go)
     if html is not None:
-        html.write_text(to_html(report), encoding="utf-8")
+        try:
+            html.write_text(to_html(report), encoding="utf-8")
+        except OSError as exc:  # a folder given as FILE, no permission, a full disk
+            err.print(f"[red]error:[/red] --html: cannot write {str(html)!r}: {exc.strerror or exc}", soft_wrap=True)
+            raise typer.Exit(2) from None
     if as_json:
         out.print_json(json.dumps(report, ensure_ascii=False))
     else:

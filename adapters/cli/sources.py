@@ -13,6 +13,7 @@ from rich.table import Table
 
 # Its helpers are used at call time: adapters.cli.app registers this sub-app while loading.
 import adapters.cli.app as cli
+from adapters.cli.tables import print_ids_table
 from adapters.settings import AppSettings
 from bot.store.connection import connect
 from ingest.context import IngestContext
@@ -99,7 +100,7 @@ def list_sources(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
         table.add_row(r["name"], where, r["kind"] or ("auto" if r["registered"] else "-"), r["schedule"] or "-",
                       r["page_url_base"] or "-", "\n".join(r["channels"]) or "-", "yes" if r["shared_ok"] else "no",
                       f"{last['last_run']} {last['outcome']}" if last else "never")
-    cli.out.print(table)
+    print_ids_table(cli.out, table)
     if not all(r["registered"] for r in rows):
         cli.out.print("[dim]Indexed only: no definition (indexed by `lorebot ingest`), so it syncs only when "
                       "ingested again; `lorebot sources add NAME LOCATION` defines it.[/dim]")

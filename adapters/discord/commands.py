@@ -30,9 +30,9 @@ from adapters.discord.handoff import ShareButton
 from adapters.discord.inflight import Inflight
 from adapters.discord.progress import LiveReply
 from adapters.discord.questions import interaction_question, is_admin
-from bot.core import MAX_QUESTION_CHARS, Lorebot
+from bot.core import Lorebot
 from bot.store.claims import claim_once
-from bot.types import Answer, Reason
+from bot.types import MAX_QUESTION_CHARS, Answer, Reason
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from redis.typing import EncodableT, FieldT
 
 from bot import keys
-from bot.types import Answer, Question
+from bot.types import MAX_QUESTION_CHARS, Answer, Question
 
 ANSWER_TTL = 90 * 24 * 3600
 
@@ -112,7 +112,10 @@ class AnswerLog:
         now = time.time()
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(self._key(answer_id), mapping={
-            "question": q.text,
+            # As written (its lines kept for people reading it), but never more than the core answered: it
+            # reads the first MAX_QUESTION_CHARS after collapsing spaces, which holds at least these. A
+            # 100,000-character paste would otherwise fill every report that shows the question.
+            "question": q.text.strip()[:MAX_QUESTION_CHARS],
             "scope": q.scope,
             "conversation": q.conversation,
             "thread": q.thread or "",

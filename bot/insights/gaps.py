@@ -22,6 +22,23 @@ from bot.insights.titles import model_titles
 
 EMBED_BATCH = 512
 REPRESENTATIVES = 3
+# An example question as reports show it (table, HTML, digest, JSON): the log keeps up to 4,000 characters
+# (bot.types.MAX_QUESTION_CHARS), a paste that a report would print over thousands of lines.
+SHOWN_CHARS = 300
+LABEL_CHARS = 60  # a theme labelled by its first question, when it has no telling words
+
+
+def short(text: str, limit: int = SHOWN_CHARS) -> str:
+    """`text` on one line, cut to `limit` characters, the last an ellipsis when it was cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def examples(texts: list[str]) -> dict[str, object]:
+    """A theme's example questions as reports carry them: "questions", each cut to SHOWN_CHARS, and
+    "questions_cut", for each one whether it was (its full text, up to 4,000 characters, is in the log)."""
+    return {"questions": [short(t) for t in texts],
+            "questions_cut": [len(" ".join(t.split())) > SHOWN_CHARS for t in texts]}
 
 
 async def embed_questions(bot: Lorebot, texts: list[str]) -> np.ndarray:
@@ -62,9 +79,10 @@ async def themes_of(bot: Lorebot, asked: list[Asked], background: Iterable[Asked
 async def gap_report(bot: Lorebot, period: float, scopes: list[str] | None = None, now: float | None = None,
                      top: int | None = None, titles: bool = True) -> dict[str, object]:
     """The report `lorebot gaps --json` prints: {"since", "questions", "unanswered", "themes": [{"label",
-    "count", "people", "trend", "questions", "nearest", "channels"}]}. `period` in seconds, back from
-    `now`; `scopes` limits it to those channels; `top` to the first themes. `trend` is the theme's
-    count less the count of the period before (of the same length) that falls into the theme."""
+    "count", "people", "trend", "questions", "questions_cut", "nearest", "channels"}]} (questions: examples()).
+    `period` in seconds, back from `now`; `scopes` limits it to those channels; `top` to the first themes.
+    `trend` is the theme's count less the count of the period before (of the same length) that falls into
+    the theme."""
     now = time.time() if now is None else now
     start = now - period
     both = await load_questions(bot.answers, start - period, now, scopes)
@@ -80,11 +98,11 @@ async def gap_report(bot: Lorebot, period: float, scopes: list[str] | None = Non
     for n, (group, label) in enumerate(zip(themed.groups, themed.labels)):
         members = [gaps[i] for i in group.members]
         themes.append(({
-            "label": label or members[0].text[:60],
+            "label": label or short(members[0].text, LABEL_CHARS),
             "count": len(members),
             "people": len({m.user or m.id for m in members}),
             "trend": len(members) - int((earlier == n).sum()),
-            "questions": group.nearest(themed.vectors, [a.text for a in gaps], REPRESENTATIVES),
+            **examples(group.nearest(themed.vectors, [a.text for a in gaps], REPRESENTATIVES)),
             "nearest": None,
             "channels": sorted({m.scope for m in members}),
         }, group))

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from scipy.stats import binomtest
 
 from bot.core import Lorebot
-from bot.insights.gaps import REPRESENTATIVES, iso, themes_of
+from bot.insights.gaps import LABEL_CHARS, REPRESENTATIVES, examples, iso, short, themes_of
 from bot.insights.questions import load_questions
 
 WEEK = 7 * 86400
@@ -35,7 +35,8 @@ def recent_window(period: float) -> float:
 async def topic_report(bot: Lorebot, period: float, scopes: list[str] | None = None,
                        now: float | None = None) -> dict[str, object]:
     """{"since", "until", "questions", "one_off", "weeks": [ISO date of each week's start], "themes":
-    [{"label", "count", "people", "weekly", "growing", "growth", "p_value", "questions", "channels"}],
+    [{"label", "count", "people", "weekly", "growing", "growth", "p_value", "questions", "questions_cut",
+    "channels"}],
     "growing": [labels, fastest first]}. Weeks run back from `now` (the first may be partial)."""
     now = time.time() if now is None else now
     start = now - period
@@ -58,11 +59,11 @@ async def topic_report(bot: Lorebot, period: float, scopes: list[str] | None = N
         recent = sum(m.ts >= recent_from for m in members)
         pvalue = binomtest(recent, len(members), p, alternative="greater").pvalue if 0 < p < 1 else 1.0
         themes.append({
-            "label": label or members[0].text[:60], "count": len(members),
+            "label": label or short(members[0].text, LABEL_CHARS), "count": len(members),
             "people": len({m.user or m.id for m in members}), "weekly": weekly,
             "growing": recent >= MIN_GROWING and pvalue < GROWTH_P,
             "growth": round((recent / len(members)) / p, 2) if p else 0.0, "p_value": round(float(pvalue), 4),
-            "questions": group.nearest(themed.vectors, [a.text for a in asked], REPRESENTATIVES),
+            **examples(group.nearest(themed.vectors, [a.text for a in asked], REPRESENTATIVES)),
             "channels": sorted({m.scope for m in members}),
         })
     themes.sort(key=lambda t: (-t["count"], t["label"]))  # type: ignore[operator]

@@ -62,7 +62,11 @@ def write_corpus_without(root: Path, withheld: set[str], target: Path) -> int:
         for line in src:
             if not line.strip():
                 continue
-            if str(json.loads(line).get("_id")) in withheld:
+            try:
+                doc_id = str(json.loads(line).get("_id"))
+            except (ValueError, AttributeError):  # not a document: skipped (and counted) when the dataset was loaded
+                continue
+            if doc_id in withheld:
                 continue
             dst.write(line if line.endswith("\n") else line + "\n")
             kept += 1

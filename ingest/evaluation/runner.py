@@ -141,7 +141,8 @@ async def evaluate(retriever: Retriever, source: str, judged: Judged, modes: lis
 
 async def run_eval(settings: IngestSettings, root: Path, judged: Judged, modes: list[str] | None = None,
                    progress: Progress | None = None) -> dict:
-    """The `lorebot eval` result: {"default", "modes", "queries", "docs"}."""
+    """The `lorebot eval` result: {"default", "modes", "queries", "docs", "bad_data"} ("bad_data": the counts
+    of Judged.bad_data: bad corpus lines, judgments of unknown documents and of unknown queries)."""
     modes = modes or list(MODES)
     unknown = [m for m in modes if m not in MODES]
     if unknown:
@@ -157,4 +158,5 @@ async def run_eval(settings: IngestSettings, root: Path, judged: Judged, modes: 
         "modes": figures,
         "queries": len(judged.queries),
         "docs": report.added + report.changed + report.unchanged,
+        "bad_data": judged.bad_data.to_dict(),
     }

@@ -99,3 +99,28 @@ async def test_empty_and_unlinked_questions_get_notices(sample_bot):
     unlinked = await sample_bot.answer(Question(platform="slack", channel="C999", text="How do I install?"))
     assert unlinked.error == "no_sources"
     assert "slack:C999" in unlinked.text
+
+
+async def test_a_question_without_letters_or_digits_is_empty_and_not_logged(sample_bot):
+    """Punctuation, symbols or emoji alone are nothing to search for: the empty-question notice, never a
+    "not covered" with closest pages, and nothing in the answer log (so no gap theme labelled "!!!")."""
+    since = 0.0
+    for text in ("???", "!!!", "...", "👍🎉", "¿¡ — !?", "\u0301\u0301"):
+        answer = await sample_bot.answer(ask(text))
+        assert (answer.error, answer.mode, answer.citations, answer.id) == ("empty_question", "notice", (), ""), text
+    assert await sample_bot.answers.ids_between(since) == []
+    # Letters of any script make a question: these are asked and logged, whatever the answer.
+    for text in ("如何连接Slack？", "كيف أربط سلاك؟", "슬랙은 어떻게 연결하나요?", "2024?"):
+        answer = await sample_bot.answer(ask(text))
+        assert answer.error != "empty_question" and answer.id, text
+    assert len(await sample_bot.answers.ids_between(since)) == 4
+
+
+async def test_the_log_keeps_the_question_as_the_core_answered_it(sample_bot):
+    from bot.types import MAX_QUESTION_CHARS
+
+    pasted = "How do I set up the Discord bot?\n\n" + "log line with noise " * 6000  # 120,000 characters
+    answer = await sample_bot.answer(ask(pasted))
+    logged = await sample_bot.answers.get(answer.id)
+    assert logged is not None and len(logged.question) == MAX_QUESTION_CHARS
+    assert logged.question == pasted[:MAX_QUESTION_CHARS]  # as written, its lines kept

@@ -72,6 +72,20 @@ def test_each_ask_stands_alone(cli):
     assert (after["confidence"], after["citations"]) == (fresh["confidence"], fresh["citations"])
 
 
+def test_punctuation_only_is_an_empty_question_and_no_gap(cli):
+    # The new-user trial: "???" came back "not covered" with closest pages, was logged, and became a
+    # gaps theme labelled "!!!". A question without a letter or digit in any script is empty.
+    assert cli("ingest", str(SAMPLES), "--source", "docs", "--json").exit_code == 0
+    for text in ("???", "!!!", "...", "🤔🤷", "?!"):
+        asked = json.loads(cli("ask", text, "--json").stdout)
+        assert (asked["error"], asked["mode"], asked["citations"], asked["id"]) == ("empty_question", "notice", [],
+                                                                                    ""), text
+    report = json.loads(cli("gaps", "--json").stdout)
+    assert (report["questions"], report["themes"]) == (0, [])
+    asked = json.loads(cli("ask", "Slack をどう接続しますか？", "--json").stdout)
+    assert asked.get("error") != "empty_question" and asked["id"]
+
+
 def test_eval_abstention_prints_its_figures(cli, tmp_path):
     root = write_beir(tmp_path / "tiny", TOPICS, QUERIES, QRELS)
     result = cli("eval", str(root), "--mode", "hybrid", "--abstention", "--json")
@@ -85,3 +99,27 @@ def test_eval_abstention_prints_its_figures(cli, tmp_path):
     assert a["auroc"] == 1.0 and a["abstained_when_unanswerable"] == 1.0
     table = cli("eval", str(root), "--mode", "hybrid", "--abstention")
     assert table.exit_code == 0 and "ROC AUC 1.000" in table.stdout
+
+
+def test_eval_reports_what_it_skipped(cli, tmp_path):
+    # The new-user trial: a corrupt corpus line and judgments of unknown documents or queries were
+    # passed over without a word. They are counted in --json and named on stderr under the table.
+    root = write_beir(tmp_path / "tiny", TOPICS, QUERIES, QRELS)
+    with (root / "corpus.jsonl").open("a") as fh:
+        fh.write("{not json\n")
+    with (root / "qrels" / "test.tsv").open("a") as fh:
+        fh.write("q1\tnowhere\t1\nq77\td1\t1\n")
+    result = cli("eval", str(root), "--mode", "bm25", "--abstention", "--json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["bad_data"] == {"corpus_lines": 1, "qrels_unknown_docs": 1, "qrels_unknown_queries": 1}
+    # q77 cannot be asked; q1's judgment of a document not in the corpus is a miss no search can find
+    assert figures["queries"] == 8 and figures["modes"]["bm25"]["recall@100"] == pytest.approx(15 / 16)
+    assert figures["abstention"]["answerable"] == 4  # the corrupt line is left out of the withheld copy too
+    table = cli("eval", str(root), "--mode", "bm25")
+    assert table.exit_code == 0 and "bad data" not in table.stdout
+    said = [line for line in table.stderr.splitlines() if line.startswith("bad data:")]
+    assert len(said) == 3 and "corpus.jsonl:9" in said[0] and "nowhere" in said[1] and "q77" in said[2], said
+    clean = write_beir(tmp_path / "clean", TOPICS, QUERIES, QRELS)
+    figures = json.loads(cli("eval", str(clean), "--mode", "bm25", "--json").stdout)
+    assert figures["bad_data"] == {"corpus_lines": 0, "qrels_unknown_docs": 0, "qrels_unknown_queries": 0}

@@ -19,7 +19,7 @@ from ingest.sources import Registry
 from tests.bot.insights.traffic import COVERED, ONE_OFF, UNCOVERED, abstained, traffic
 from tests.conftest import SAMPLES
 
-THEME_KEYS = {"label", "count", "people", "trend", "questions", "nearest", "channels"}
+THEME_KEYS = {"label", "count", "people", "trend", "questions", "questions_cut", "nearest", "channels"}
 
 
 @pytest.fixture
@@ -132,3 +132,50 @@ async def test_channels_set_digest_day_and_hour(cli_env, fake_bot):
         assert refused.exit_code == 2 and "invalid digest" in refused.output, refused.output
     config = json.loads(await lorebot("channels", "list", "--json"))["slack:C1"]
     assert (config["digest_day"], config["digest_hour"]) == ("thu", 9)
+
+
+async def test_a_huge_question_is_shown_cut_in_every_report(cli_env, fake_bot, tmp_path: Path):
+    """The new-user trial: one 114,000-character question made `lorebot gaps` print ~35,000 lines and
+    carried whole into the JSON and HTML. The log keeps what the core answered (4,000 characters); the
+    reports show SHOWN_CHARS of it, an ellipsis last, and the JSON flags the cut."""
+    from bot.insights.gaps import SHOWN_CHARS
+    from bot.types import MAX_QUESTION_CHARS
+
+    assert (await indexer_for(fake_bot).sync("lorebot-docs", SAMPLES)).ok
+    await lorebot("sources", "link", "lorebot-docs", "slack:C1")
+    pasted = {user: f"sourdough starter {user} bread oven flour " * 3000 for user in ("U1", "U2")}  # ~114,000 each
+    for user, text in pasted.items():
+        asked = json.loads(await lorebot("ask", text, "--channel", "slack:C1", "--user", user, "--json"))
+        assert asked["error"] == "not_covered" and asked["id"]
+        assert len((await fake_bot.answers.get(asked["id"])).question) == MAX_QUESTION_CHARS
+
+    table = await lorebot("gaps", "--html", str(tmp_path / "gaps.html"))
+    assert len(table.splitlines()) < 200, len(table.splitlines())
+    report = json.loads(await lorebot("gaps", "--json"))
+    topics = json.loads(await lorebot("topics", "--json", "--html", str(tmp_path / "topics.html")))
+    themes = report["themes"] + topics["themes"]
+    assert themes and len(topics["themes"]) == 1
+    for theme in themes:
+        assert set(theme) >= {"questions", "questions_cut"} and len(theme["label"]) <= 60
+        for question, cut in zip(theme["questions"], theme["questions_cut"], strict=True):
+            assert cut and len(question) == SHOWN_CHARS and question.endswith("…")
+            assert " ".join(pasted["U1"].split()).startswith(question[:-1]) or " ".join(
+                pasted["U2"].split()).startswith(question[:-1])
+    for page in ("gaps.html", "topics.html"):
+        assert len((tmp_path / page).read_text()) < 10_000
+    assert len(digest_markdown("slack:C1", report)) < 2_000
+
+
+async def test_a_short_question_is_shown_whole(cli_env, fake_bot):
+    await fake_bot.answers.record(Question("slack", "C1", "Where is the VPN guide?", user="U1"), abstained())
+    [theme] = json.loads(await lorebot("gaps", "--json"))["themes"]
+    assert (theme["questions"], theme["questions_cut"]) == (["Where is the VPN guide?"], [False])
+
+
+@pytest.mark.parametrize("command", ["gaps", "topics"])
+async def test_html_where_it_cannot_be_written_is_one_line_and_exit_2(cli_env, fake_bot, tmp_path: Path, command):
+    for target, says in ((tmp_path / "missing" / "report.html", "no folder"), (tmp_path, "cannot write")):
+        result = await asyncio.to_thread(CliRunner().invoke, app, [command, "--html", str(target)])
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), (result.output, result.exception)
+        assert len(result.output.strip().splitlines()) == 1, result.output  # one line, however long the path
+        assert result.output.startswith("error: --html") and says in result.output, result.output

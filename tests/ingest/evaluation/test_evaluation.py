@@ -122,3 +122,33 @@ def test_scifact_dev_loads(shared_data):
         items = list(read_export(export))
     assert len(items) == 5183 and all(isinstance(i, Document) for i in items)
     assert all(d.title for d in items[:100])
+
+
+def test_bad_data_is_counted_never_dropped_silently(tmp_path):
+    """A corrupt corpus line and judgments of unknown queries are skipped, judgments of unknown documents
+    kept (misses no search can find, as BEIR counts them): each counted and named."""
+    root = write_beir(tmp_path / "tiny")
+    with (root / "corpus.jsonl").open("a") as fh:
+        fh.write('{"_id": "d7", "title": "Caves", "text": "Stalactites\n')  # cut off mid-line
+    (root / "qrels" / "test.tsv").write_text(
+        "q1\td1\t1\n"  # no header: the first line is a judgment
+        "q2\td2\t1\nq2\td99\t1\n"  # d99 is in no corpus line
+        "q3\td5\t2\nq3\td7\t1\n"  # d7 is the corrupt line
+        "q9\td1\t1\nq9\td2\t1\n")  # q9 is not in queries.jsonl
+    judged = load_judged(root, "test")
+    assert judged.qrels == {"q1": {"d1": 1}, "q2": {"d2": 1, "d99": 1}, "q3": {"d5": 2, "d7": 1}}
+    assert judged.bad_data.to_dict() == {"corpus_lines": 1, "qrels_unknown_docs": 2, "qrels_unknown_queries": 2}
+    assert [f.file for f in judged.bad_data.corpus_lines] == ["corpus.jsonl:7"]
+    lines = judged.bad_data.lines()
+    assert len(lines) == 3 and "corpus.jsonl:7" in lines[0] and "d7, d99" in lines[1] and "q9" in lines[2]
+
+    # A header of any names is a header; a score that is no number further down is still an error.
+    (root / "qrels" / "test.tsv").write_text("query_id\tdoc_id\trelevance\nq1\td1\t1\n")
+    assert load_judged(root, "test").qrels == {"q1": {"d1": 1}}
+    (root / "qrels" / "test.tsv").write_text("q1\td1\t1\nq2\td2\tyes\n")
+    with pytest.raises(DatasetError, match=r"test.tsv:2: score 'yes' is not a number"):
+        load_judged(root, "test")
+    # Nothing left to judge: the error says what is wrong.
+    (root / "qrels" / "test.tsv").write_text("q8\td1\t1\n")
+    with pytest.raises(DatasetError, match=r"no judged query.*1 judgments of queries not in queries.jsonl, skipped \(q8\)"):
+        load_judged(root, "test")
