@@ -69,9 +69,10 @@ def extractive_answer(question: str, passages: list[Passage], intro: str = INTRO
         if cites and anchored and not holds:
             continue
         quote = re.sub(r"\[(\d+)\]", r"(\1)", best_sentences(p.text, terms))  # only our marks are marks
-        if " ".join(quote.lower().split()) in shown:
+        seen = " ".join(quote.lower().split())
+        if seen in shown:
             continue
-        shown.add(" ".join(quote.lower().split()))
+        shown.add(seen)
         anchored = anchored or (not cites and holds)
         n = len(cites) + 1
         lines.append(f"> {quote} [{n}]")

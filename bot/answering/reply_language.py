@@ -28,14 +28,15 @@ from functools import lru_cache
 from redisvl.utils.stopwords import get_stopwords
 
 from bot.retrieval.languages import language_confidences, question_language
+from bot.retrieval.tokens import HAN, HANGUL, HIRAGANA, KATAKANA
 
 # The notice languages written in Latin letters, by their RediSearch (and stopword list) names.
 LATIN = {"en": "english", "de": "german", "fr": "french", "es": "spanish", "pt": "portuguese"}
 SHORT_LETTERS = 40  # below this many letters lingua among 33 languages is often sure and wrong
 MARGIN = 0.6  # measured on 150 short questions: below it, English two-word phrases turned German
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_KANA = re.compile(r"[\u3041-\u30ff\u31f0-\u31ff]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HANGUL = re.compile(f"[{HANGUL}]")
+_KANA = re.compile(f"[{HIRAGANA}{KATAKANA}]")
+_HAN = re.compile(f"[{HAN}]")
 _WORD = re.compile(r"[^\W\d_]+")
 # Question words a short question starts with, beyond the stopword lists.
 _QUESTION_WORDS = {

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 
-from bot.retrieval.tokens import HAS_CJK, HAS_KANA_OR_HANGUL, strip_josa
+from bot.retrieval.tokens import HAN, HAS_CJK, HAS_KANA_OR_HANGUL, HIRAGANA, KATAKANA, strip_josa
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7af]+")
-_KANJI_OR_KATAKANA = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[\u30a0-\u30ff\u31f0-\u31ff]+")
-_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
+_KANJI_OR_KATAKANA = re.compile(f"[{HAN}]+|[{KATAKANA}]+")
+_HIRAGANA = re.compile(f"[{HIRAGANA}]+")
 # Verb and adjective endings a question writes onto a stem, longest first; cut only where two
 # syllables stay, so a noun of two (사고, 재고) is never cut.
 _ENDINGS = sorted("나요 세요 어요 아요 여요 해요 돼요 까요 니까 니다 려면 려고 면 고 는 기 지 게 서 야 요".split(),  # noqa: SIM905

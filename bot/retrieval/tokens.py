@@ -31,17 +31,17 @@ import re
 
 from bot.retrieval.languages import stem, stemmer_language
 
-# Scripts, by code point ranges (the blocks CJK text is written in).
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HIRAGANA = r"\u3041-\u309f"
-_KATAKANA = r"\u30a0-\u30ff\u31f0-\u31ff"
-_HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
-_CJK_RUN = re.compile(f"[{_HAN}]+|[{_HIRAGANA}]+|[{_KATAKANA}]+|[{_HANGUL}]+")
-_HAN_RUN = re.compile(f"[{_HAN}]+")
-_HANGUL_WORD = re.compile(f"[{_HANGUL}]+")
-_CJK = f"{_HAN}{_HIRAGANA}{_KATAKANA}{_HANGUL}"
+# Scripts, by code point ranges (the blocks CJK text is written in), for character classes: [{HAN}].
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HIRAGANA = r"\u3041-\u309f"
+KATAKANA = r"\u30a0-\u30ff\u31f0-\u31ff"
+HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+_CJK_RUN = re.compile(f"[{HAN}]+|[{HIRAGANA}]+|[{KATAKANA}]+|[{HANGUL}]+")
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_HANGUL_WORD = re.compile(f"[{HANGUL}]+")
+_CJK = f"{HAN}{HIRAGANA}{KATAKANA}{HANGUL}"
 HAS_CJK = re.compile(f"[{_CJK}]")
-HAS_KANA_OR_HANGUL = re.compile(f"[{_HIRAGANA}{_KATAKANA}{_HANGUL}]")
+HAS_KANA_OR_HANGUL = re.compile(f"[{HIRAGANA}{KATAKANA}{HANGUL}]")
 # Korean particles (josa) and the copula's common endings, longest first so 에서 is cut before 서.
 _JOSA = sorted(
     "은 는 이 가 을 를 에 의 도 만 와 과 로 으로 에서 에게 께 께서 한테 부터 까지 "

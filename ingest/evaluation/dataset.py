@@ -124,11 +124,13 @@ def load_judged(root: Path, split: str = "test") -> Judged:
     queries = _queries(root / QUERIES)
     qrels = _qrels(qrels_file)
     no_query = sorted(q for q in qrels if q not in queries)
-    found, failures = _corpus_ids(root, {d for q, docs in qrels.items() if q in queries for d in docs})
-    no_doc = sorted({d for q, docs in qrels.items() if q in queries for d in docs if d not in found})
+    judged_docs = [d for q, docs in qrels.items() if q in queries for d in docs]  # one per judgment
+    found, failures = _corpus_ids(root, set(judged_docs))
+    missing = [d for d in judged_docs if d not in found]
+    no_doc = sorted(set(missing))
     bad = BadData(
         corpus_lines=tuple(failures),
-        qrels_unknown_docs=sum(d not in found for q, docs in qrels.items() if q in queries for d in docs),
+        qrels_unknown_docs=len(missing),
         qrels_unknown_queries=sum(len(qrels[q]) for q in no_query),
         unknown_docs=tuple(no_doc[:EXAMPLES]), unknown_queries=tuple(no_query[:EXAMPLES]))
     known = {q: docs for q, docs in qrels.items() if q in queries and any(g > 0 for g in docs.values())}
